@@ -1,0 +1,578 @@
+"""The ``kg`` command: thin click commands over the library.
+
+Each command parses its options, makes one library call and turns :class:`~kg.errors.KGError` into
+a one-line message with exit code 1. Usage errors exit with 2. Everything a person reads has a
+``--format json`` twin.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.config import Neo4jConfig
+from kg.errors import KGError
+from kg.model import Graph
+from kg.stores.base import Store
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_DB = "kg.lbug"
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def _fail_cleanly(func: F) -> F:
+    """Turn the library's own errors into one line on stderr and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
+    """``--format`` with the given choices."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help="Output format; json is the machine-readable twin of the table.",
+    )
+
+
+def store_options(func: F) -> F:
+    """Options that choose the store: ``--db`` (embedded) or ``--uri`` and friends (Neo4j)."""
+    options = [
+        click.option(
+            "--db",
+            type=click.Path(dir_okay=True, path_type=Path),
+            default=None,
+            help=f"Embedded LadybugDB store [default: ./{DEFAULT_DB}].",
+        ),
+        click.option(
+            "--uri",
+            envvar="NEO4J_URI",
+            default=None,
+            help="Neo4j URI (bolt://, neo4j://, +s, +ssc) [env NEO4J_URI]; selects the Neo4j store.",
+        ),
+        click.option(
+            "--user",
+            "username",
+            envvar="NEO4J_USERNAME",
+            default=None,
+            help="Neo4j user [env NEO4J_USERNAME, default neo4j].",
+        ),
+        click.option(
+            "--password",
+            envvar="NEO4J_PASSWORD",
+            default=None,
+            help="Neo4j password. Prefer the environment (NEO4J_PASSWORD) or the prompt: a flag shows in the process list.",
+        ),
+        click.option(
+            "--database",
+            envvar="NEO4J_DATABASE",
+            default=None,
+            help="Neo4j database [env NEO4J_DATABASE, default neo4j].",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@contextmanager
+def open_store_from_options(
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+    *,
+    read_only: bool,
+) -> Iterator[Store]:
+    """The store the options name: Neo4j when a URI is given (and no --db), else LadybugDB."""
+    from kg.stores import open_store
+
+    store: Store
+    if uri and db is None:
+        if password is None and sys.stdin.isatty():
+            password = click.prompt("Neo4j password", hide_input=True)
+        config = Neo4jConfig.resolve(
+            uri=uri, username=username, password=password, database=database
+        )
+        store = open_store("neo4j", config=config)
+    else:
+        store = open_store("ladybug", path=db or Path(DEFAULT_DB), read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+class TerminalProgress:
+    """Progress on stderr when it is a terminal; silent otherwise (logs and pipes stay clean)."""
+
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.monotonic()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        pct = f"{100 * done // total:3d}%" if total else "    "
+        click.echo(
+            f"\r{pct} {step[:60]:<60} {time.monotonic() - self.started:6.1f}s",
+            err=True,
+            nl=done >= total,
+        )
+
+
+def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
+    """Rows as an aligned text table, JSON (a list of objects) or CSV.
+
+    >>> print(render_rows(["a", "b"], [[1, None], ["xy", ["p", "q"]]], "table"))
+    a   b
+    --  ----
+    1
+    xy  p, q
+    """
+    if fmt == "json":
+        return json.dumps(
+            [dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, indent=2
+        )
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+        return buf.getvalue().rstrip("\n")
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).replace("\n", " ")
+
+
+def _graph_from(
+    facts: Sequence[Path],
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+) -> Graph:
+    """The graph to work on: from facts files, or read back from a store when one is named."""
+    from kg.facts import load_facts
+
+    if facts or (db is None and not uri):
+        return load_facts(*facts)
+    with open_store_from_options(db, uri, username, password, database, read_only=True) as store:
+        return store.read_graph()
+
+
+facts_argument = click.argument(
+    "facts", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+
+
+# ------------------------------------------------------------------------------------------ commands
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kg", message="%(prog)s %(version)s")
+def main() -> None:
+    """kg: a knowledge graph of diplomatic actors and events, traced to its sources.
+
+    Load facts into the embedded store (LadybugDB) or Neo4j, ask it Cypher questions, export RDF,
+    NetworkX and CSV, and analyse the actor network.
+
+    Example: kg load && kg query calls
+    """
+
+
+@main.command()
+@facts_argument
+@store_options
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@format_option("text", "json", default="text")
+@_fail_cleanly
+def load(
+    facts: tuple[Path, ...],
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+    quiet: bool,
+    fmt: str,
+) -> None:
+    """Load facts files (default: the bundled article) into a store, all or nothing.
+
+    Loading the same facts again changes nothing.
+
+    Example: kg load kg/data/article.facts.yaml --db kg.lbug
+    """
+    from kg.facts import load_facts
+
+    graph = load_facts(*facts)
+    progress = TerminalProgress(False if quiet else None)
+    with open_store_from_options(db, uri, username, password, database, read_only=False) as store:
+        report = store.load(graph, progress=progress)
+        where = f"Neo4j {uri}" if uri and db is None else str(db or DEFAULT_DB)
+    summary = {
+        "store": where,
+        "nodes": len(graph.nodes),
+        "relationships": len(graph.edges),
+        "nodes_created": report.nodes_created,
+        "nodes_updated": report.nodes_updated,
+        "relationships_created": report.edges_created,
+        "relationships_updated": report.edges_updated,
+        "unchanged": report.unchanged,
+        "seconds": round(report.seconds, 3),
+    }
+    if fmt == "json":
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(
+        f"Loaded {summary['nodes']} nodes and {summary['relationships']} relationships into {where}: "
+        f"{report.nodes_created + report.edges_created} created, {report.nodes_updated + report.edges_updated} updated, "
+        f"{report.unchanged} unchanged."
+    )
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option(
+    "-e", "--execute", "cypher", default=None, help="Run this Cypher text instead of a named query."
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Query parameter; repeatable.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the queries of the library.")
+@store_options
+@format_option("table", "json", "csv")
+@_fail_cleanly
+def query(
+    name: str | None,
+    cypher: str | None,
+    params: tuple[str, ...],
+    list_queries: bool,
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+    fmt: str,
+) -> None:
+    """Run a query of the library by NAME, a .cypher FILE, or -e 'CYPHER'.
+
+    Values are passed only as parameters (-p key=value), never pasted into the text.
+
+    Example: kg query upcoming_calls -p after=2025-05-18 --format json
+    """
+    from kg import queries
+
+    if list_queries:
+        defs = queries.list_queries()
+        rows = [
+            [q.name, q.question, ", ".join(f"{p.name}={p.default_text}" for p in q.parameters)]
+            for q in defs
+        ]
+        click.echo(render_rows(["name", "question", "parameters"], rows, fmt))
+        return
+    if (name is None) == (cypher is None):
+        raise click.UsageError("give a query NAME or FILE, or -e 'CYPHER' (one of them), or --list")
+    overrides = dict(queries.split_param(p) for p in params)
+    qdef = queries.adhoc_query(cypher) if cypher is not None else queries.get_query(name or "")
+    with open_store_from_options(db, uri, username, password, database, read_only=True) as store:
+        result = queries.run_query(store, qdef, overrides)
+    click.echo(render_rows(result.columns, result.rows, fmt))
+
+
+@main.command()
+@facts_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "ntriples", "jsonld", "graphml", "gexf", "json", "csv"]),
+    default=None,
+    help="Output format [default: from the -o suffix].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File (a folder for csv); '-' or none: standard output.",
+)
+@click.option(
+    "--view",
+    type=click.Choice(["full", "actors"]),
+    default="full",
+    show_default=True,
+    help="NetworkX formats: the full graph or the actor interaction view.",
+)
+@store_options
+@_fail_cleanly
+def export(
+    facts: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    view: str,
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+) -> None:
+    """Export facts files, or a store's content, as RDF, NetworkX or neo4j-admin CSV.
+
+    The file is written to a temporary name and renamed when complete.
+
+    Example: kg export --format turtle -o out/kg.ttl
+    """
+    from kg.export import FORMATS, guess_format
+    from kg.export import export as do_export
+
+    if fmt is None:
+        if output is None or str(output) == "-":
+            raise click.UsageError("name the format with --format when writing to standard output")
+        fmt = guess_format(output)
+    if FORMATS[fmt].directory and (output is None or str(output) == "-"):
+        raise click.UsageError(f"{fmt} writes a folder of files: give it with -o FOLDER")
+    graph = _graph_from(facts, db, uri, username, password, database)
+    if view == "actors":
+        from kg.export.nx import actor_subgraph
+
+        graph = actor_subgraph(graph)
+    if output is None or str(output) == "-":
+        do_export(graph, fmt, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        do_export(graph, fmt, output)
+        click.echo(f"Wrote {output} ({fmt}).", err=True)
+
+
+@main.command()
+@facts_argument
+@format_option("text", "json", default="text")
+@_fail_cleanly
+def validate(facts: tuple[Path, ...], fmt: str) -> None:
+    """Check facts files against the ontology without loading them.
+
+    Example: kg validate kg/data/article.facts.yaml
+    """
+    from kg.facts import load_facts, sample_facts_path
+
+    paths = facts or (sample_facts_path(),)
+    graph = load_facts(*paths)
+    report = {
+        "files": [str(p) for p in paths],
+        "valid": True,
+        "nodes": len(graph.nodes),
+        "relationships": len(graph.edges),
+        "counts": graph.counts(),
+    }
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(
+            f"{len(paths)} file(s) valid: {len(graph.nodes)} nodes, {len(graph.edges)} relationships."
+        )
+
+
+@main.command()
+@store_options
+@format_option("table", "json", default="table")
+@_fail_cleanly
+def stats(
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+    fmt: str,
+) -> None:
+    """Count the nodes per label and relationships per type in a store.
+
+    Example: kg stats --db kg.lbug --format json
+    """
+    with open_store_from_options(db, uri, username, password, database, read_only=True) as store:
+        counts = store.stats()
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+        return
+    click.echo(
+        render_rows(["label or type", "count"], [[k, v] for k, v in counts.items()], "table")
+    )
+
+
+@main.command()
+@click.option(
+    "--shacl", is_flag=True, help="Print the SHACL shapes derived from the ontology (Turtle)."
+)
+@click.option(
+    "--ladybug", "ddl", is_flag=True, help="Print the LadybugDB DDL derived from the ontology."
+)
+@click.option(
+    "--neo4j",
+    "neo4j",
+    is_flag=True,
+    help="Print the Neo4j constraints and indexes derived from the ontology.",
+)
+@format_option("table", "json", default="table")
+@_fail_cleanly
+def schema(shacl: bool, ddl: bool, neo4j: bool, fmt: str) -> None:
+    """Show what the ontology defines: labels, relationship types and their endpoints.
+
+    Example: kg schema --format json
+    """
+    from kg.ontology import load_ontology
+
+    if shacl:
+        from kg.shacl import shapes_turtle
+
+        click.echo(shapes_turtle(), nl=False)
+        return
+    if ddl:
+        from kg.stores.ladybug import schema_statements
+
+        click.echo("\n".join(f"{s};" for s in schema_statements()))
+        return
+    if neo4j:
+        from kg.stores.neo4j import constraint_statements
+
+        click.echo("\n".join(f"{s};" for s in constraint_statements()))
+        return
+    ont = load_ontology()
+    labels = [
+        {
+            "label": c.name,
+            "parents": list(c.parents),
+            "cameo": c.cameo,
+            "properties": list(c.properties),
+        }
+        for c in ont.classes.values()
+        if not c.abstract
+    ]
+    rels = [
+        {
+            "type": r.type,
+            "from": sorted(r.sources),
+            "to": sorted(r.targets),
+            "properties": list(r.properties),
+            "derived": r.derived,
+        }
+        for r in ont.relationships.values()
+    ]
+    if fmt == "json":
+        click.echo(json.dumps({"labels": labels, "relationships": rels}, indent=2))
+        return
+    click.echo(
+        render_rows(
+            ["label", "subclass of", "CAMEO"],
+            [[d["label"], d["parents"], d["cameo"]] for d in labels],
+            "table",
+        )
+    )
+    click.echo("")
+    click.echo(
+        render_rows(
+            ["relationship", "from", "to"],
+            [
+                [rel.type, _abbreviate(sorted(rel.sources)), _abbreviate(sorted(rel.targets))]
+                for rel in ont.relationships.values()
+            ],
+            "table",
+        )
+    )
+
+
+def _abbreviate(labels: list[str]) -> str:
+    """``any Actor`` when the labels are exactly one abstract class's, else ``A|B``."""
+    from kg.ontology import load_ontology
+
+    ont = load_ontology()
+    for name, cls in ont.classes.items():
+        if cls.abstract and sorted(ont.subclasses(name)) == labels:
+            return f"any {name}"
+    return "|".join(labels)
+
+
+@main.command()
+@facts_argument
+@store_options
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the actor network to this PNG file.",
+)
+@format_option("table", "json", default="table")
+@_fail_cleanly
+def analyze(
+    facts: tuple[Path, ...],
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+    plot: Path | None,
+    fmt: str,
+) -> None:
+    """Degree and betweenness of actors, brokers between the sides of a conflict, and a timeline.
+
+    Example: kg analyze --plot out/actors.png
+    """
+    from kg.analyze import analyze as run_analysis
+    from kg.analyze import plot_actor_network
+
+    graph = _graph_from(facts, db, uri, username, password, database)
+    report = run_analysis(graph)
+    if plot is not None:
+        plot_actor_network(graph, plot)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.to_text())
+    if plot is not None:
+        click.echo(f"Wrote {plot}.", err=True)
