@@ -1,0 +1,10 @@
+// Question: Which facts happened, and which are only planned, announced, demanded, hoped for or not reached?
+// Parameters:
+//   status: string = null   -- occurred, planned, announced, demanded, hoped or not_reached (null: all)
+// Example: kg query facts_by_status -p status=planned
+// Returns: one row per event or agreement with that status, oldest first (undated last): its id,
+//   its name, its date and its status.
+MATCH (f:Call|Negotiation|Announcement|Demand|Endorsement|MediationOffer|Proposal|MilitaryAction|Withdrawal|Ceasefire|Conflict|Agreement)
+WHERE f.status = coalesce($status, f.status)
+RETURN f.id AS fact, f.name AS name, f.date AS date, f.status AS status
+ORDER BY date, fact

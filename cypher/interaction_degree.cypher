@@ -1,0 +1,16 @@
+// Question: How connected is each actor in the interaction network?
+// Parameters:
+//   min_degree: integer = 1   -- leave out actors with fewer interactions than this (0: every actor)
+// Example: kg query interaction_degree -p min_degree=2
+// Returns: one row per actor, most connected first (ties by id): its id and name, its number of
+//   outgoing and incoming interactions (INTERACTS_WITH, one per event and pair of actors), their
+//   sum (the degree), and the number of distinct actors it interacts with.
+MATCH (a:Person|Country|Organisation)
+OPTIONAL MATCH (a)-[r:INTERACTS_WITH]-(partner)
+WITH a, count(r) AS degree, count(DISTINCT partner.id) AS partners
+WHERE degree >= $min_degree
+RETURN a.id AS actor, a.name AS name,
+       COUNT { MATCH (a)-[:INTERACTS_WITH]->() } AS out_degree,
+       COUNT { MATCH (a)<-[:INTERACTS_WITH]-() } AS in_degree,
+       degree, partners
+ORDER BY degree DESC, actor

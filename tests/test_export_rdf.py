@@ -1,0 +1,478 @@
+"""RDF exports: Turtle, N-Triples and JSON-LD parse with rdflib and pyoxigraph and round-trip."""
+
+from __future__ import annotations
+
+import io
+from textwrap import dedent
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
+from rdflib import Graph as RdfGraph
+from rdflib.compare import isomorphic
+
+from kg.errors import KGError
+from kg.export import export
+from kg.export.rdf import (
+    DATA,
+    KG,
+    date_properties,
+    edge_iri,
+    generate_ntriples,
+    generate_turtle,
+    jsonld_context,
+    node_iri,
+    required_properties,
+    to_rdflib,
+    write_ntriples,
+    write_turtle,
+)
+from kg.model import Edge, Graph, Node
+from kg.ontology import load_ontology
+from kg.resources import ontology_dir
+
+FORMATS = {
+    # kg format name: (rdflib parser, pyoxigraph format)
+    "turtle": ("turtle", ox.RdfFormat.TURTLE),
+    "ntriples": ("nt", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("json-ld", ox.RdfFormat.JSON_LD),
+}
+
+
+def _bytes(graph: Graph, fmt: str) -> bytes:
+    out = io.BytesIO()
+    export(graph, fmt, out)
+    return out.getvalue()
+
+
+def _oxigraph(data: bytes, fmt: ox.RdfFormat) -> RdfGraph:
+    """Parse with pyoxigraph (an independent parser) and convert the triples to rdflib terms."""
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == str(XSD.string):
+            return Literal(t.value)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    g = RdfGraph()
+    for quad in ox.parse(input=data, format=fmt):
+        g.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return g
+
+
+@pytest.fixture(scope="module")
+def sample_rdf(sample_graph):
+    return to_rdflib(sample_graph)
+
+
+# ------------------------------------------------------------------------------ round trips
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sample_parses_with_rdflib_and_round_trips(sample_graph, sample_rdf, fmt):
+    parsed = RdfGraph().parse(data=_bytes(sample_graph, fmt), format=FORMATS[fmt][0])
+    assert len(parsed) == len(sample_rdf) > 800
+    assert isomorphic(parsed, sample_rdf)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sample_parses_with_pyoxigraph_and_round_trips(sample_graph, sample_rdf, fmt):
+    parsed = _oxigraph(_bytes(sample_graph, fmt), FORMATS[fmt][1])
+    assert len(parsed) == len(sample_rdf)
+    assert isomorphic(parsed, sample_rdf)
+
+
+def test_export_to_a_path_guesses_nothing_and_writes_turtle(sample_graph, sample_rdf, tmp_path):
+    target = tmp_path / "out" / "kg.ttl"
+    export(sample_graph, "turtle", target)
+    assert isomorphic(RdfGraph().parse(target, format="turtle"), sample_rdf)
+    assert [p.name for p in target.parent.iterdir()] == ["kg.ttl"]  # no temporary file left
+
+
+# ------------------------------------------------------------------------------ the mapping
+
+
+def test_every_node_has_exactly_its_class(sample_graph, sample_rdf):
+    for node in sample_graph.nodes.values():
+        assert set(sample_rdf.objects(node_iri(node.id), RDF.type)) == {KG[node.label]}
+
+
+def test_same_as_wikidata_exactly_for_nodes_with_a_wikidata_id(sample_graph, sample_rdf):
+    expected = {
+        (node_iri(n.id), URIRef(f"http://www.wikidata.org/entity/{n.properties['wikidata']}"))
+        for n in sample_graph.nodes.values()
+        if "wikidata" in n.properties
+    }
+    assert set(sample_rdf.subject_objects(OWL.sameAs)) == expected
+    assert len(expected) == 14
+    assert (DATA["vladimir-putin"], URIRef("http://www.wikidata.org/entity/Q7747")) in expected
+    assert not any(s == DATA["sergey-lavrov"] for s, _ in expected)  # not verified, left out
+
+
+def test_labels_are_language_tagged_and_aliases_one_triple_each(sample_rdf):
+    putin = DATA["vladimir-putin"]
+    assert set(sample_rdf.objects(putin, RDFS.label)) == {
+        Literal("Vladimir Poutine", lang="fr"),
+        Literal("Vladimir Putin", lang="en"),
+    }
+    assert set(sample_rdf.objects(putin, KG.alias)) == {
+        Literal(a) for a in ("Poutine", "Putin", "le chef du Kremlin", "son homologue russe")
+    }
+    assert sample_rdf.value(putin, KG.name) == Literal("Vladimir Putin")
+
+
+def test_dates_are_typed_by_their_precision_and_integers_are_integers(sample_rdf):
+    g = sample_rdf
+    assert g.value(DATA["call-trump-putin-2025-05-19"], KG.date) == Literal(
+        "2025-05-19", datatype=XSD.date
+    )
+    assert g.value(DATA["russian-invasion-of-ukraine"], KG.date) == Literal(
+        "2022-02", datatype=XSD.gYearMonth
+    )
+    assert g.value(DATA["negotiation-istanbul-2025-05-16"], KG.firstSince) == Literal(
+        "2022-03", datatype=XSD.gYearMonth
+    )
+    assert g.value(DATA["attacks-russia-ukraine-2025-05-16-night"], KG.dateEnd) == Literal(
+        "2025-05-17", datatype=XSD.date
+    )
+    assert g.value(DATA["article-2025-05-17"], KG.published) == Literal(
+        "2025-05-17", datatype=XSD.date
+    )
+    # Local time and time zone stay what the source says: text, never an instant.
+    assert g.value(DATA["call-trump-putin-2025-05-19"], KG.localTime) == Literal("10:00")
+    assert g.value(DATA["call-trump-putin-2025-05-19"], KG.timeZone) == Literal("unknown")
+    assert g.value(DATA["vladimir-putin"], KG.quoteStart) == Literal(316, datatype=XSD.integer)
+
+
+def test_date_properties_come_from_the_ontology():
+    assert date_properties() == {"date", "date_end", "first_since", "published"}
+    assert required_properties() == {"name", "status"}
+
+
+def test_annotations_in_the_ontology_decide_dates_and_required_properties(tmp_path):
+    text = (ontology_dir() / "kg.ttl").read_text(encoding="utf-8") + dedent(
+        """
+        kg:dateValued a owl:AnnotationProperty .
+        kg:required a owl:AnnotationProperty .
+        kg:published kg:dateValued true .
+        kg:name kg:required true .
+        """
+    )
+    path = tmp_path / "kg.ttl"
+    path.write_text(text, encoding="utf-8")
+    ont = load_ontology(path)
+    assert date_properties(ont) == {"published"}
+    assert required_properties(ont) == {"name"}
+    g = Graph()
+    g.add_node(Node("c", "Call", {"name": "c", "status": "planned", "date": "2025-05-19"}))
+    g.add_node(Node("a", "Article", {"name": "a", "published": "2025-05-19"}))
+    rdf = to_rdflib(g, ont)
+    assert rdf.value(DATA["c"], KG.date) == Literal("2025-05-19")
+    assert rdf.value(DATA["a"], KG.published) == Literal("2025-05-19", datatype=XSD.date)
+    parsed = RdfGraph().parse(data="".join(generate_turtle(g, ont)), format="turtle")
+    assert isomorphic(parsed, rdf)
+
+
+def test_edges_with_properties_are_reified_with_their_provenance(sample_graph, sample_rdf):
+    g = sample_rdf
+    with_props = [e for e in sample_graph.edges.values() if e.properties]
+    statements = set(g.subjects(RDF.type, RDF.Statement))
+    assert statements == {edge_iri(e.id) for e in with_props}
+    assert len(statements) == 31
+    edge = sample_graph.edges["call-rubio-lavrov-2025-05-17|ABOUT|negotiation-istanbul-2025-05-16"]
+    st_iri = edge_iri(edge.id)
+    assert str(st_iri) == (
+        "https://w3id.org/kg-diplo/id/rel/"
+        "call-rubio-lavrov-2025-05-17%7CABOUT%7Cnegotiation-istanbul-2025-05-16"
+    )
+    assert g.value(st_iri, RDF.subject) == DATA["call-rubio-lavrov-2025-05-17"]
+    assert g.value(st_iri, RDF.predicate) == KG.about
+    assert g.value(st_iri, RDF.object) == DATA["negotiation-istanbul-2025-05-16"]
+    assert g.value(st_iri, KG.quote) == Literal(
+        "Rubio appelle Lavrov pour discuter des résultats des négociations russo-ukrainiennes"
+    )
+    assert g.value(st_iri, KG.quoteStart) == Literal(2318, datatype=XSD.integer)
+    assert g.value(st_iri, KG.document) == Literal("article-2025-05-17")
+    # The plain triple is there too, and an edge without properties has no statement.
+    assert (
+        DATA["call-rubio-lavrov-2025-05-17"],
+        KG.about,
+        DATA["negotiation-istanbul-2025-05-16"],
+    ) in g
+    bare = sample_graph.edges["call-rubio-lavrov-2025-05-17|HAS_INITIATOR|marco-rubio"]
+    assert not bare.properties
+    assert (None, RDF.subject, None) in g
+    assert not list(g.predicate_objects(edge_iri(bare.id)))
+
+
+def test_interactions_carry_their_event_date_and_status(sample_rdf):
+    st_iri = edge_iri("donald-trump|INTERACTS_WITH|vladimir-putin|call-trump-putin-2025-05-19")
+    assert dict(sample_rdf.predicate_objects(st_iri)) == {
+        RDF.type: RDF.Statement,
+        RDF.subject: DATA["donald-trump"],
+        RDF.predicate: KG.interactsWith,
+        RDF.object: DATA["vladimir-putin"],
+        KG.event: Literal("call-trump-putin-2025-05-19"),
+        KG.eventType: Literal("Call"),
+        KG.date: Literal("2025-05-19", datatype=XSD.date),
+        KG.status: Literal("announced"),
+    }
+
+
+def test_ids_outside_the_iri_safe_characters_are_percent_encoded():
+    g = Graph()
+    g.add_node(Node("a b/ü~.", "Place", {"name": "odd"}))
+    g.add_node(Node("x%41", "Country", {"name": "X"}))
+    g.add_edge(Edge.between("a b/ü~.", "LOCATED_IN", "x%41", {"note": "n"}))
+    iri = URIRef("https://w3id.org/kg-diplo/id/a%20b%2F%C3%BC~.")
+    assert node_iri("a b/ü~.") == iri
+    assert node_iri("x%41") == DATA["x%2541"]  # a '%' of the id is encoded too: no clash
+    expected = to_rdflib(g)
+    assert (iri, KG.locatedIn, DATA["x%2541"]) in expected
+    assert (edge_iri("a b/ü~.|LOCATED_IN|x%41"), RDF.object, DATA["x%2541"]) in expected
+    for fmt, (rdflib_format, ox_format) in FORMATS.items():
+        data = _bytes(g, fmt)
+        assert isomorphic(RdfGraph().parse(data=data, format=rdflib_format), expected), fmt
+        assert isomorphic(_oxigraph(data, ox_format), expected), fmt
+
+
+# ------------------------------------------------------------------------------ exact text
+
+
+def _tiny() -> Graph:
+    g = Graph()
+    g.add_node(
+        Node(
+            "vladimir-putin",
+            "Person",
+            {
+                "name": "Vladimir Putin",
+                "wikidata": "Q7747",
+                "alias": ["Poutine", "le chef du Kremlin"],
+                "label_en": "Vladimir Putin",
+                "label_fr": "Vladimir Poutine",
+            },
+        )
+    )
+    g.add_node(Node("russia", "Country", {"name": "Russia", "wikidata": "Q159"}))
+    g.add_node(
+        Node(
+            "call-2025-05",
+            "Call",
+            {"name": 'A "call"', "date": "2025-05", "status": "planned", "first_since": "2022"},
+        )
+    )
+    g.add_edge(
+        Edge.between(
+            "vladimir-putin",
+            "HOLDS_POSITION",
+            "russia",
+            {
+                "quote": "le président russe Vladimir Poutine",
+                "quote_start": 316,
+                "quote_end": 351,
+                "document": "article",
+                "position": "President",
+            },
+        )
+    )
+    g.add_edge(Edge.between("call-2025-05", "HAS_PARTICIPANT", "vladimir-putin"))
+    return g
+
+
+TINY_TURTLE = dedent(
+    """\
+    # kg knowledge graph as RDF Turtle; the kg: terms are defined in ontology/kg.ttl.
+    @prefix kg: <https://w3id.org/kg-diplo/ontology#> .
+    @prefix id: <https://w3id.org/kg-diplo/id/> .
+    @prefix rel: <https://w3id.org/kg-diplo/id/rel/> .
+    @prefix owl: <http://www.w3.org/2002/07/owl#> .
+    @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+    id:vladimir-putin a kg:Person ;
+        kg:name "Vladimir Putin" ;
+        rdfs:label "Vladimir Poutine"@fr, "Vladimir Putin"@en ;
+        kg:alias "Poutine", "le chef du Kremlin" ;
+        owl:sameAs <http://www.wikidata.org/entity/Q7747> .
+
+    id:russia a kg:Country ;
+        kg:name "Russia" ;
+        owl:sameAs <http://www.wikidata.org/entity/Q159> .
+
+    id:call-2025-05 a kg:Call ;
+        kg:name "A \\"call\\"" ;
+        kg:status "planned" ;
+        kg:date "2025-05"^^xsd:gYearMonth ;
+        kg:firstSince "2022"^^xsd:gYear .
+
+    id:vladimir-putin kg:holdsPosition id:russia .
+
+    rel:vladimir-putin%7CHOLDS_POSITION%7Crussia a rdf:Statement ;
+        rdf:subject id:vladimir-putin ;
+        rdf:predicate kg:holdsPosition ;
+        rdf:object id:russia ;
+        kg:position "President" ;
+        kg:quote "le président russe Vladimir Poutine" ;
+        kg:quoteStart 316 ;
+        kg:quoteEnd 351 ;
+        kg:document "article" .
+
+    id:call-2025-05 kg:hasParticipant id:vladimir-putin .
+
+    """
+)
+
+
+def test_tiny_graph_gives_exactly_this_turtle():
+    assert "".join(generate_turtle(_tiny())) == TINY_TURTLE
+    out = io.BytesIO()
+    write_turtle(_tiny(), out)
+    assert out.getvalue() == TINY_TURTLE.encode("utf-8")
+
+
+def test_tiny_graph_n_triples_are_one_line_per_triple_and_match_turtle():
+    text = "".join(generate_ntriples(_tiny()))
+    lines = text.splitlines()
+    assert len(lines) == 26 == len(set(lines))
+    assert lines[0] == (
+        "<https://w3id.org/kg-diplo/id/vladimir-putin> "
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://w3id.org/kg-diplo/ontology#Person> ."
+    )
+    assert (
+        "<https://w3id.org/kg-diplo/id/rel/vladimir-putin%7CHOLDS_POSITION%7Crussia> "
+        "<https://w3id.org/kg-diplo/ontology#quoteStart> "
+        '"316"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+    ) in lines
+    assert isomorphic(
+        RdfGraph().parse(data=text, format="nt"),
+        RdfGraph().parse(data=TINY_TURTLE, format="turtle"),
+    )
+
+
+def test_turtle_is_streamed_node_by_node(sample_graph):
+    chunks = generate_turtle(sample_graph)
+    header = next(chunks)
+    assert header.startswith("# kg knowledge graph") and header.endswith(" .\n\n")
+    assert "@prefix" in header and "a kg:" not in header
+    first = next(chunks)
+    assert first.startswith("id:article-2025-05-17 a kg:Article ;")
+    rest = list(chunks)
+    assert len(rest) >= len(sample_graph.nodes) - 1  # one chunk per node, then per source
+
+
+def test_jsonld_uses_the_prefixes_as_its_context(sample_graph):
+    import json
+
+    doc = json.loads(_bytes(sample_graph, "jsonld"))
+    assert doc["@context"] == jsonld_context()
+    assert doc["@context"]["kg"] == str(KG) and doc["@context"]["id"] == str(DATA)
+    putin = next(n for n in doc["@graph"] if n["@id"] == "id:vladimir-putin")
+    assert putin["@type"] == "kg:Person"
+    assert putin["kg:name"] == "Vladimir Putin"
+    assert putin["owl:sameAs"] == {"@id": "http://www.wikidata.org/entity/Q7747"}
+
+
+# ------------------------------------------------------------------------------ hostile text
+
+HOSTILE = [
+    'quote " and backslash \\ and """ triple',
+    "new\nline and \r carriage return and \t tab",
+    "\x00 NUL, \x07 bell, \x1f unit separator, \x7f DEL, \x0b vertical tab",
+    "RTL \u200f mark, \u202e override, \u2028 line separator, \ufeff BOM",
+    "emoji 😀, astral 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 and 𠜎",
+    "> < & ' { } | ^ ` \\u0041 not an escape",
+    "ends with a backslash \\",
+    "",
+]
+
+
+def _hostile_graph(name: str, quote: str) -> Graph:
+    g = Graph()
+    g.add_node(Node("n1", "Person", {"name": name, "alias": [quote, name]}))
+    g.add_node(Node("n2", "Country", {"name": "c"}))
+    g.add_edge(Edge.between("n1", "HOLDS_POSITION", "n2", {"quote": quote, "position": name}))
+    return g
+
+
+def _check_hostile(name: str, quote: str) -> None:
+    g = _hostile_graph(name, quote)
+    expected = to_rdflib(g)
+    st_iri = edge_iri("n1|HOLDS_POSITION|n2")
+    for fmt in ("turtle", "ntriples"):
+        rdflib_format, ox_format = FORMATS[fmt]
+        data = _bytes(g, fmt)
+        for parsed in (
+            RdfGraph().parse(data=data, format=rdflib_format),
+            _oxigraph(data, ox_format),
+        ):
+            assert str(parsed.value(DATA.n1, KG.name)) == name
+            assert str(parsed.value(st_iri, KG.quote)) == quote
+            assert {str(a) for a in parsed.objects(DATA.n1, KG.alias)} == {name, quote}
+            assert isomorphic(parsed, expected)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_strings_round_trip_exactly(text):
+    _check_hostile(text, text[::-1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.text(), quote=st.text())
+@example(name='"""', quote="\\")
+@example(name="\x00", quote="\r\n")
+def test_any_text_round_trips_through_turtle_and_n_triples(name, quote):
+    _check_hostile(name, quote)
+
+
+# ------------------------------------------------------------------------------ bad input
+
+
+def test_a_lone_surrogate_is_a_clear_error():
+    g = Graph()
+    g.add_node(Node("n", "Person", {"name": "bad \ud800 text"}))
+    with pytest.raises(KGError, match="lone surrogate"):
+        write_turtle(g, io.BytesIO())
+    with pytest.raises(KGError, match="lone surrogate"):
+        write_ntriples(g, io.BytesIO())
+    with pytest.raises(KGError, match="lone surrogate"):
+        export(g, "jsonld", io.BytesIO())
+
+
+@pytest.mark.parametrize(
+    ("node", "message"),
+    [
+        (Node("n", "Unicorn", {"name": "x"}), "label 'Unicorn' is not a class"),
+        (Node("n", "Person", {"name": "x", "status": "planned"}), "property 'status' is not one"),
+        (Node("n", "Person", {"name": "x", "quote_start": "12"}), "quote_start must be int"),
+        (Node("n", "Person", {"name": "x", "quote_start": True}), "quote_start must be int"),
+        (Node("n", "Person", {"name": 5}), "property 'name' has a value of the wrong type"),
+    ],
+)
+def test_graphs_that_break_the_ontology_are_refused(node, message):
+    g = Graph()
+    g.add_node(node)
+    for write in (write_turtle, write_ntriples):
+        with pytest.raises(KGError, match=message):
+            write(g, io.BytesIO())
+    with pytest.raises(KGError):
+        to_rdflib(g)
+
+
+def test_an_unknown_relationship_type_is_refused():
+    g = Graph()
+    g.add_node(Node("a", "Person", {"name": "a"}))
+    g.add_edge(Edge.between("a", "LOVES", "a"))
+    with pytest.raises(KGError, match="type 'LOVES' is not a relationship"):
+        write_turtle(g, io.BytesIO())
+    with pytest.raises(KGError, match="type 'LOVES' is not a relationship"):
+        to_rdflib(g)
