@@ -50,7 +50,6 @@ _DATE_SHAPES = {
     "day": re.compile(r"\d{4}-\d{2}-\d{2}"),
     "minute": re.compile(r"\d{4}-\d{2}-\d{2}"),
 }
-_DATE_PROPERTIES = ("date", "date_end", "first_since", "published")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _TOP_KEYS = {"kg", "document", "nodes", "edges"}
 _RECORD_KEYS = {"id", "type", "links"}
@@ -258,7 +257,7 @@ class _Builder:
 
     def check_dates(self, props: dict[str, Any], rec: _Map, record: str) -> None:
         precision = props.get("date_precision")
-        for name in _DATE_PROPERTIES:
+        for name in self.ont.date_properties:
             if name not in props:
                 continue
             line = rec.key_lines.get(name, rec.line)

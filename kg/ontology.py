@@ -92,6 +92,8 @@ class PropertyDef:
     rdf_predicate: URIRef
     language: str | None
     iri_prefix: str | None
+    date_valued: bool  # ISO 8601 dates to their precision (YYYY, YYYY-MM, YYYY-MM-DD)
+    required: bool  # every node whose class may carry it must have it
     labels: dict[str, str]
     comment: str
 
@@ -231,6 +233,16 @@ class Ontology:
         """The properties a relationship of this type may carry (besides its id)."""
         return [self.properties[p] for p in self.relationships[rel_type].properties]
 
+    @property
+    def date_properties(self) -> list[str]:
+        """Properties whose values are ISO 8601 dates to their precision."""
+        return [p.name for p in self.properties.values() if p.date_valued]
+
+    @property
+    def required_properties(self) -> list[str]:
+        """Properties every node whose class may carry them must have."""
+        return [p.name for p in self.properties.values() if p.required]
+
     def status_values(self) -> tuple[str, ...]:
         """The statuses a fact may have."""
         return self.properties["status"].allowed
@@ -325,6 +337,8 @@ def _read(path: Path) -> Ontology:
             rdf_predicate=predicate if isinstance(predicate, URIRef) else p,
             language=str(language) if language is not None else None,
             iri_prefix=str(prefix) if prefix is not None else None,
+            date_valued=bool(g.value(p, KG.dateValued)),
+            required=bool(g.value(p, KG.required)),
             labels=_labels(g, p),
             comment=_comment(g, p),
         )

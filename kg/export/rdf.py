@@ -94,10 +94,6 @@ _YEAR = re.compile(r"\d{4}")
 # Looked up once: attribute access on an rdflib Namespace is slow in the hot path.
 _XSD_DATE, _XSD_GYEARMONTH, _XSD_GYEAR = XSD.date, XSD.gYearMonth, XSD.gYear
 
-# Annotations proposed for kg.ttl (see the module notes in date_properties / required_properties).
-_DATE_VALUED = KG.dateValued
-_REQUIRED = KG.required
-
 
 # ---------------------------------------------------------------------------------- the mapping
 
@@ -122,55 +118,26 @@ rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
     return None
 
 
-def _annotated(ontology: Ontology, annotation: URIRef) -> frozenset[str] | None:
-    """Properties whose IRI carries ``annotation true``; None when no property carries it."""
-    names = frozenset(
-        p.name
-        for p in ontology.properties.values()
-        if _truthy(ontology.graph.value(p.iri, annotation))
-    )
-    return names or None
-
-
-def _truthy(value: object) -> bool:
-    return isinstance(value, Literal) and value.toPython() is True
-
-
 def date_properties(ontology: Ontology | None = None) -> frozenset[str]:
     """The string properties whose values are ISO 8601 calendar dates.
 
-    They are the properties the ontology annotates ``kg:dateValued true``. Until kg.ttl carries
-    that annotation, they are the properties the facts loader checks as ISO dates (its
-    ``_DATE_PROPERTIES``), so the export types exactly the values that were validated as dates.
+    They are the properties the ontology annotates ``kg:dateValued true``.
 
     >>> sorted(date_properties())
     ['date', 'date_end', 'first_since', 'published']
     """
-    ont = ontology or load_ontology()
-    annotated = _annotated(ont, _DATE_VALUED)
-    if annotated is not None:
-        return annotated
-    from kg.facts import _DATE_PROPERTIES  # interim, see the docstring
-
-    return frozenset(n for n in _DATE_PROPERTIES if n in ont.properties)
+    return frozenset((ontology or load_ontology()).date_properties)
 
 
 def required_properties(ontology: Ontology | None = None) -> frozenset[str]:
     """Properties every node of a class that may carry them must have (SHACL ``sh:minCount 1``).
 
-    They are the properties the ontology annotates ``kg:required true``. Until kg.ttl carries that
-    annotation, they are what the facts loader enforces today: a name on every node and a status
-    on every node whose class has one (events and agreements).
+    They are the properties the ontology annotates ``kg:required true``.
 
     >>> sorted(required_properties())
     ['name', 'status']
     """
-    ont = ontology or load_ontology()
-    annotated = _annotated(ont, _REQUIRED)
-    if annotated is not None:
-        return annotated
-    # Interim: the two checks of kg.facts._Builder.add_node, by property name.
-    return frozenset(n for n in ("name", "status") if n in ont.properties)
+    return frozenset((ontology or load_ontology()).required_properties)
 
 
 @dataclass(frozen=True)
@@ -289,7 +256,7 @@ def mapping(ontology: Ontology | None = None) -> RdfMapping:
     """The RDF mapping of an ontology (the bundled one by default); cached.
 
     >>> list(mapping().prefixes)[:4]
-    ['kg', 'id', 'rel', 'owl']
+    ['kg', 'id', 'rel', 'dcterms']
     """
     return _mapping_of(ontology or load_ontology())
 

@@ -416,7 +416,7 @@ class LadybugStore:
                 same_nodes.setdefault(node.label, []).append(node)
 
         pairs = {t: set(r.endpoints) for t, r in self._ont.relationships.items()}
-        same_edges: dict[str, list[Edge]] = {}
+        same_edges: dict[str, list[tuple[Edge, str, str]]] = {}  # with their end labels
         for edge in graph.edges.values():
             if edge.type not in pairs:
                 raise StoreError(
@@ -444,7 +444,7 @@ class LadybugStore:
                     f"edge {edge.id!r} is a {held} in the store but a {edge.type} in the graph"
                 )
             else:
-                same_edges.setdefault(edge.type, []).append(edge)
+                same_edges.setdefault(edge.type, []).append((edge, source, target))
 
         for label, nodes in same_nodes.items():
             self._compare_nodes(plan, self._tables[label], nodes)
@@ -482,18 +482,20 @@ class LadybugStore:
             plan.updates.append((f"MATCH (x:`{table.name}`) WHERE x.id = $id SET {clause}", params))
             plan.nodes_updated += 1
 
-    def _compare_edges(self, plan: _Plan, table: _Table, edges: list[Edge]) -> None:
+    def _compare_edges(
+        self, plan: _Plan, table: _Table, edges: list[tuple[Edge, str, str]]
+    ) -> None:
         names = [c.name for c in table.columns]
         returns = ", ".join(f"r.`{name}`" for name in names)
         ids, sources, targets, *values = self._columns_for(
             f"MATCH (a)-[r:`{table.name}`]->(b) RETURN r.id, a.id, b.id, {returns}",
-            [e.id for e in edges],
+            [e.id for e, _, _ in edges],
         )
         stored = {
             edge_id: (source, target, clean_properties(dict(zip(names, row, strict=True))))
             for edge_id, source, target, *row in zip(ids, sources, targets, *values, strict=True)
         }
-        for edge in edges:
+        for edge, source_label, target_label in edges:
             source, target, props = stored[edge.id]
             if (source, target) != (edge.source, edge.target):
                 raise StoreError(
@@ -504,10 +506,13 @@ class LadybugStore:
                 plan.unchanged += 1
                 continue
             clause, params = self._setters(table, f"edge {edge.id!r}", edge.properties)
-            params["id"] = edge.id
-            plan.updates.append(
-                (f"MATCH ()-[x:`{table.name}`]->() WHERE x.id = $id SET {clause}", params)
+            params.update(id=edge.id, source=edge.source, target=edge.target)
+            # Found from its end nodes' primary keys: rel tables have no index on their ids.
+            match = (
+                f"MATCH (:`{source_label}` {{id: $source}})-[x:`{table.name}`]->"
+                f"(:`{target_label}` {{id: $target}}) WHERE x.id = $id"
             )
+            plan.updates.append((f"{match} SET {clause}", params))
             plan.edges_updated += 1
 
     def _arrow(

@@ -89,6 +89,7 @@ class Neo4jStore:
         self.config = config
         self.batch_size = batch_size
         self.ont = ontology or load_ontology()
+        self._schema_ready = False
         where = f"Neo4j at {config.uri}"
         try:
             self.driver = neo4j.GraphDatabase.driver(
@@ -143,10 +144,21 @@ class Neo4jStore:
         return list(records)
 
     def ensure_schema(self) -> None:
-        """Create the constraints and indexes the ontology implies; existing ones are kept."""
-        for statement in constraint_statements(self.ont):
+        """Create the constraints and indexes the ontology implies; existing ones are kept.
+
+        Checked once per store object: the statements are idempotent but each one is a schema
+        transaction, and a load should not pay for them every time.
+        """
+        if self._schema_ready:
+            return
+        # A uniqueness constraint owns an index of the same name, so SHOW INDEXES lists both kinds.
+        existing = {r[0] for r in self._run("SHOW INDEXES YIELD name RETURN name")}
+        missing = [s for s in constraint_statements(self.ont) if s.split()[2] not in existing]
+        for statement in missing:
             self._run(statement)
-        self._run("CALL db.awaitIndexes(300)")
+        if missing:
+            self._run("CALL db.awaitIndexes(300)")
+        self._schema_ready = True
 
     # -- loading -----------------------------------------------------------------------------------
 
