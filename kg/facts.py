@@ -402,15 +402,14 @@ class _Builder:
         self.graph.add_edge(edge)
         self.pending.append((edge, line))
 
-    def check_endpoints(self) -> None:
+    def check_endpoints(self, nodes: Mapping[str, Node]) -> None:
+        """Every edge's ends exist among ``nodes`` (this file's, or all files' of one load)."""
         for edge, line in self.pending:
             record = f"edge {edge.source} {edge.type} {edge.target}"
             for end in (edge.source, edge.target):
-                if end not in self.graph.nodes:
-                    raise self.fail(
-                        f"refers to {end!r}, which no record of this file defines", line, record
-                    )
-            src, dst = self.graph.nodes[edge.source].label, self.graph.nodes[edge.target].label
+                if end not in nodes:
+                    raise self.fail(f"refers to {end!r}, which no record defines", line, record)
+            src, dst = nodes[edge.source].label, nodes[edge.target].label
             if not self.ont.allows(edge.type, src, dst):
                 pairs = self.ont.relationships[edge.type]
                 raise self.fail(
@@ -491,8 +490,6 @@ class _Builder:
                     f"edge #{i}",
                 )
             self.add_edge(rec, None, rec.line, f"edge #{i}")
-        self.check_endpoints()
-        derive_interactions(self.graph, self.ont)
         return self.graph
 
 
@@ -528,25 +525,33 @@ def derive_interactions(graph: Graph, ont: Ontology | None = None) -> None:
 
 
 def parse_facts(path: str | os.PathLike[str], ontology: Ontology | None = None) -> Graph:
-    """Read and validate one facts file; raise :class:`~kg.errors.FactsError` naming file and line."""
-    path = Path(path)
-    builder = _Builder(ontology or load_ontology(), path)
-    return builder.build(_read_yaml(path))
+    """Read and validate one facts file on its own; errors name the file and the line."""
+    return load_facts(path, ontology=ontology)
 
 
 def load_facts(*paths: str | os.PathLike[str], ontology: Ontology | None = None) -> Graph:
-    """Read one or more facts files into one Graph; the same id must mean the same thing in all."""
-    if not paths:
-        paths = (sample_facts_path(),)
+    """Read facts files into one Graph, checked against the ontology.
+
+    A record may refer to nodes defined in another of the files (a corpus keeps its actors in one
+    file and its events in others); the same id must mean the same thing in all of them.
+    Without paths, the bundled article is read.
+    """
+    ont = ontology or load_ontology()
     merged = Graph()
-    for path in paths:
-        graph = parse_facts(path, ontology)
+    builders = []
+    for path in paths or (sample_facts_path(),):
+        builder = _Builder(ont, Path(path))
+        graph = builder.build(_read_yaml(builder.path))
         try:
             merged.update(graph)
         except GraphConflict as exc:
             raise FactsError(
-                f"{exc} (another file given before it says otherwise)", path=str(path)
+                f"{exc} (a file given before it says otherwise)", path=builder.shown
             ) from None
+        builders.append(builder)
+    for builder in builders:
+        builder.check_endpoints(merged.nodes)
+    derive_interactions(merged, ont)
     return merged
 
 

@@ -46,16 +46,23 @@ def neo4j_config():
     config = Neo4jConfig.resolve()
     import neo4j
 
-    with neo4j.GraphDatabase.driver(config.uri, auth=(config.username, config.password or "")) as driver:
+    with neo4j.GraphDatabase.driver(
+        config.uri, auth=(config.username, config.password or "")
+    ) as driver:
         records, _, _ = driver.execute_query(
             f"OPTIONAL MATCH (m:{MARKER}) WITH count(m) AS marked MATCH (n) RETURN marked, count(n)",
             database_=config.database,
         )
         marked, nodes = records[0] if records else (0, 0)
         if nodes and not marked:
-            pytest.exit(f"refusing to wipe {config.uri} database {config.database!r}: it holds {nodes} nodes the tests did not create", 3)
+            pytest.exit(
+                f"refusing to wipe {config.uri} database {config.database!r}: it holds {nodes} nodes the tests did not create",
+                3,
+            )
         if not marked:
-            driver.execute_query(f"CREATE (:{MARKER} {{created_by: 'kg tests'}})", database_=config.database)
+            driver.execute_query(
+                f"CREATE (:{MARKER} {{created_by: 'kg tests'}})", database_=config.database
+            )
     return config
 
 
@@ -63,8 +70,12 @@ def wipe_neo4j(config: Neo4jConfig) -> None:
     """Delete everything but the marker from the tests' own database."""
     import neo4j
 
-    with neo4j.GraphDatabase.driver(config.uri, auth=(config.username, config.password or "")) as driver:
-        driver.execute_query(f"MATCH (n) WHERE NOT n:{MARKER} DETACH DELETE n", database_=config.database)
+    with neo4j.GraphDatabase.driver(
+        config.uri, auth=(config.username, config.password or "")
+    ) as driver:
+        driver.execute_query(
+            f"MATCH (n) WHERE NOT n:{MARKER} DETACH DELETE n", database_=config.database
+        )
 
 
 @pytest.fixture

@@ -266,7 +266,7 @@ def test_reference_to_a_missing_node(tmp_path):
     )
     assert (
         error_of(path)
-        == f"{path}:13: edge c1 HAS_PARTICIPANT nobody: refers to 'nobody', which no record of this file defines"
+        == f"{path}:13: edge c1 HAS_PARTICIPANT nobody: refers to 'nobody', which no record defines"
     )
 
 
@@ -359,6 +359,37 @@ def test_conflicting_files(tmp_path):
     )
     (other / "facts.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(
-        FactsError, match="node 'marco-rubio' is defined twice with different content"
+        FactsError,
+        match=r"node 'marco-rubio' is defined twice with different content \(a file given before it says otherwise\)",
     ):
         load_facts(sample_facts_path(), other / "facts.yaml")
+
+
+def test_records_may_refer_to_nodes_of_another_file(tmp_path):
+    actors = tmp_path / "actors"
+    events = tmp_path / "events"
+    actors.mkdir()
+    events.mkdir()
+    write_facts(
+        actors,
+        """\
+        - id: rubio
+          type: Person
+          name: Marco Rubio
+    """,
+    )
+    write_facts(
+        events,
+        """\
+        - id: c1
+          type: Call
+          name: A call
+          status: occurred
+          links:
+            HAS_INITIATOR: rubio
+    """,
+    )
+    with pytest.raises(FactsError, match="refers to 'rubio', which no record defines"):
+        parse_facts(events / "facts.yaml")
+    graph = load_facts(actors / "facts.yaml", events / "facts.yaml")
+    assert graph.edges["c1|HAS_INITIATOR|rubio"].target == "rubio"

@@ -14,15 +14,24 @@ pytestmark = pytest.mark.neo4j
 def test_constraints_exist_after_load(neo4j_store, sample_graph):
     neo4j_store.load(sample_graph)
     names = set(neo4j_store.constraints())
-    expected = {f"kg_{label}_id" for label in ("Person", "Country", "Organisation", "Call", "Negotiation", "Article")}
+    expected = {
+        f"kg_{label}_id"
+        for label in ("Person", "Country", "Organisation", "Call", "Negotiation", "Article")
+    }
     assert expected <= names
     assert len([n for n in names if n.startswith("kg_")]) == len(neo4j_store.ont.node_labels)
 
 
 def test_constraint_statements_are_derived_from_the_ontology():
     statements = constraint_statements()
-    assert "CREATE CONSTRAINT kg_Call_id IF NOT EXISTS FOR (n:`Call`) REQUIRE n.id IS UNIQUE" in statements
-    assert "CREATE INDEX kg_INTERACTS_WITH_id IF NOT EXISTS FOR ()-[r:`INTERACTS_WITH`]-() ON (r.id)" in statements
+    assert (
+        "CREATE CONSTRAINT kg_Call_id IF NOT EXISTS FOR (n:`Call`) REQUIRE n.id IS UNIQUE"
+        in statements
+    )
+    assert (
+        "CREATE INDEX kg_INTERACTS_WITH_id IF NOT EXISTS FOR ()-[r:`INTERACTS_WITH`]-() ON (r.id)"
+        in statements
+    )
 
 
 def test_load_reload_and_read_back(neo4j_store, sample_graph):
@@ -41,7 +50,9 @@ def test_a_changed_fact_is_updated_in_place(neo4j_store, sample_graph):
     neo4j_store.load(sample_graph)
     changed = Graph(dict(sample_graph.nodes), dict(sample_graph.edges))
     old = changed.nodes["marco-rubio"]
-    changed.nodes["marco-rubio"] = Node(old.id, old.label, {**old.properties, "description": "US Secretary of State"})
+    changed.nodes["marco-rubio"] = Node(
+        old.id, old.label, {**old.properties, "description": "US Secretary of State"}
+    )
     report = neo4j_store.load(changed)
     assert (report.nodes_updated, report.nodes_created, report.edges_created) == (1, 0, 0)
     assert neo4j_store.read_graph() == changed
@@ -78,6 +89,8 @@ def test_a_value_neo4j_rejects_rolls_back_everything(neo4j_store, sample_graph):
 def test_hostile_values_are_parameters(neo4j_store, sample_graph):
     neo4j_store.load(sample_graph)
     hostile = "x'}) DETACH DELETE n //`"
-    result = neo4j_store.query("MATCH (p:Person) WHERE p.name = $name RETURN count(p) AS n", {"name": hostile})
+    result = neo4j_store.query(
+        "MATCH (p:Person) WHERE p.name = $name RETURN count(p) AS n", {"name": hostile}
+    )
     assert result.rows == [[0]]
     assert neo4j_store.stats() == sample_graph.counts()
