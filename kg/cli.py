@@ -323,6 +323,7 @@ def query(
         raise click.UsageError("give a query NAME or FILE, or -e 'CYPHER' (one of them), or --list")
     overrides = dict(queries.split_param(p) for p in params)
     qdef = queries.adhoc_query(cypher) if cypher is not None else queries.get_query(name or "")
+    queries.resolve_parameters(qdef, overrides)  # a wrong parameter fails before any connection
     with open_store_from_options(db, uri, username, password, database, read_only=True) as store:
         result = queries.run_query(store, qdef, overrides)
     click.echo(render_rows(result.columns, result.rows, fmt))
@@ -454,6 +455,9 @@ def stats(
     "--ladybug", "ddl", is_flag=True, help="Print the LadybugDB DDL derived from the ontology."
 )
 @click.option(
+    "--grass", is_flag=True, help="Print the Neo4j Browser style (GraSS) derived from the ontology."
+)
+@click.option(
     "--neo4j",
     "neo4j",
     is_flag=True,
@@ -461,7 +465,7 @@ def stats(
 )
 @format_option("table", "json", default="table")
 @_fail_cleanly
-def schema(shacl: bool, ddl: bool, neo4j: bool, fmt: str) -> None:
+def schema(shacl: bool, ddl: bool, grass: bool, neo4j: bool, fmt: str) -> None:
     """Show what the ontology defines: labels, relationship types and their endpoints.
 
     Example: kg schema --format json
@@ -472,6 +476,11 @@ def schema(shacl: bool, ddl: bool, neo4j: bool, fmt: str) -> None:
         from kg.shacl import shapes_turtle
 
         click.echo(shapes_turtle(), nl=False)
+        return
+    if grass:
+        from kg.browser import grass as grass_text
+
+        click.echo(grass_text(), nl=False)
         return
     if ddl:
         from kg.stores.ladybug import schema_statements

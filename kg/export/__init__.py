@@ -112,6 +112,7 @@ def export(graph: Graph, fmt: str, dest: str | os.PathLike[str] | BinaryIO) -> N
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
             writer(graph, staging)
+            staging.chmod(_umask_mode(directory=True))
             if target.exists():
                 _replace_dir(staging, target)
             else:
@@ -126,10 +127,18 @@ def export(graph: Graph, fmt: str, dest: str | os.PathLike[str] | BinaryIO) -> N
             writer(graph, stream)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(tmp_name, _umask_mode(directory=False))
         os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _umask_mode(directory: bool) -> int:
+    """The mode a plain ``open`` or ``mkdir`` would give: temporary files are private (0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
 
 
 def _remove_tree(path: Path) -> None:

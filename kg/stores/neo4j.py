@@ -10,6 +10,7 @@ are checked against it before they reach a statement; values always travel as pa
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,11 @@ from kg.stores.base import LoadReport, Progress, QueryResult
 __all__ = ["Neo4jStore", "constraint_statements"]
 
 BATCH_SIZE = 10_000
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+# The driver logs connection trouble as warnings; kg reports it once, as its own one-line error.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+logging.getLogger("neo4j").propagate = False
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
@@ -91,6 +97,12 @@ class Neo4jStore:
         self.ont = ontology or load_ontology()
         self._schema_ready = False
         where = f"Neo4j at {config.uri}"
+        scheme = config.uri.partition("://")[0]
+        if "://" not in config.uri or scheme not in SCHEMES:
+            raise ConnectionFailed(
+                f"bad Neo4j URI {config.uri!r}: the scheme must be one of {', '.join(SCHEMES)}"
+            )
+        tls_hint = " (the URI asks for TLS: does the server offer it?)" if "+s" in scheme else ""
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 config.uri, auth=(config.username, config.password or ""), connection_timeout=10.0
@@ -108,7 +120,9 @@ class Neo4jStore:
             ) from None
         except nex.ServiceUnavailable as exc:
             self.driver.close()
-            raise ConnectionFailed(f"cannot reach {where}: {_first_line(exc)}") from None
+            raise ConnectionFailed(
+                f"cannot reach {where}: {_first_line(exc).rstrip(':')}{tls_hint}"
+            ) from None
         except nex.ClientError as exc:
             self.driver.close()
             if "DatabaseNotFound" in (exc.code or ""):
