@@ -94,3 +94,18 @@ def test_hostile_values_are_parameters(neo4j_store, sample_graph):
     )
     assert result.rows == [[0]]
     assert neo4j_store.stats() == sample_graph.counts()
+
+
+def test_routing_scheme_reaches_the_same_server(neo4j_config, neo4j_store, sample_graph):
+    from kg.config import Neo4jConfig
+
+    neo4j_store.load(sample_graph)
+    routed = Neo4jConfig.resolve(
+        environ={},
+        uri=neo4j_config.uri.replace("bolt://", "neo4j://"),
+        username=neo4j_config.username,
+        password=neo4j_config.password,
+        database=neo4j_config.database,
+    )
+    with Neo4jStore(routed) as store:
+        assert store.stats() == sample_graph.counts()
