@@ -204,8 +204,24 @@ def _graph_from(
         return store.read_graph()
 
 
+def _expand_folders(
+    ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]
+) -> tuple[Path, ...]:
+    """A folder stands for the ``*.facts.yaml`` files in it, in name order (a generated corpus)."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.facts.yaml"))
+            if not found:
+                raise click.BadParameter(f"{path} holds no *.facts.yaml file", ctx=ctx, param=param)
+            expanded.extend(found)
+        else:
+            expanded.append(path)
+    return tuple(expanded)
+
+
 facts_argument = click.argument(
-    "facts", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    "facts", nargs=-1, type=click.Path(exists=True, path_type=Path), callback=_expand_folders
 )
 
 
@@ -585,3 +601,59 @@ def analyze(
         click.echo(report.to_text())
     if plot is not None:
         click.echo(f"Wrote {plot}.", err=True)
+
+
+@main.command()
+@click.option(
+    "--events", type=click.IntRange(min=1), required=True, help="How many events to generate."
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Same events and seed: byte-identical files.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("corpus"),
+    show_default=True,
+    help="Folder to write the facts files into.",
+)
+@click.option(
+    "--per-file",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Events per facts file.",
+)
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@format_option("text", "json", default="text")
+@_fail_cleanly
+def generate(events: int, seed: int, output: Path, per_file: int, quiet: bool, fmt: str) -> None:
+    """Write a deterministic synthetic corpus that follows the ontology, as facts files.
+
+    Load all its files at once: kg load corpus (a folder stands for its *.facts.yaml files).
+
+    Example: kg generate --events 10000 --seed 7 -o corpus
+    """
+    from kg.generate import generate_corpus
+
+    progress = TerminalProgress(False if quiet else None)
+    paths = generate_corpus(events, seed, output, events_per_file=per_file, progress=progress)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "folder": str(output),
+                    "events": events,
+                    "seed": seed,
+                    "files": [str(p) for p in paths],
+                },
+                indent=2,
+            )
+        )
+    else:
+        click.echo(f"Wrote {events} events in {len(paths)} facts files to {output}.")
