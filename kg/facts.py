@@ -7,6 +7,11 @@ property or relationship type of the ontology, so the file reads like the graph 
 Quotes carry their offsets in the document text and are checked on load. The actor-to-actor
 interaction edges are derived here from the events' actor roles.
 
+The YAML is read as plain data only, from the parser's events and without recursion: anchors,
+aliases, merge keys and tags other than the core ones are refused, and so are values over
+:data:`MAX_STRING_CHARS` characters, nesting over :data:`MAX_NESTING` levels and characters XML
+1.0 cannot carry. Every refusal is a :class:`~kg.errors.FactsError` naming the file and the line.
+
 >>> graph = load_facts(sample_facts_path())
 >>> call = graph.nodes["call-trump-putin-2025-05-19"]
 >>> call.properties["status"], call.properties["date"], call.properties["local_time"]
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -29,12 +35,15 @@ import yaml
 
 from kg.errors import FactsError
 from kg.model import Edge, Graph, GraphConflict, Node
-from kg.ontology import Ontology, load_ontology
+from kg.ontology import Ontology, RelationshipDef, load_ontology
 from kg.resources import data_dir
 
 __all__ = [
     "FORMAT_VERSION",
     "MAX_FACTS_BYTES",
+    "MAX_NESTING",
+    "MAX_STRING_CHARS",
+    "MAX_TEXT_BYTES",
     "derive_interactions",
     "load_facts",
     "parse_facts",
@@ -42,15 +51,20 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-MAX_FACTS_BYTES = 512 * 1024 * 1024
+MAX_FACTS_BYTES = 512 * 1024 * 1024  # one facts file
+MAX_TEXT_BYTES = 64 * 1024 * 1024  # one document text
+MAX_STRING_CHARS = 1_000_000  # one value or key
+MAX_NESTING = 20  # mappings and lists inside each other (a facts file needs 7)
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,199}")
+# ASCII digits only: \d would also take "٢٠٢٥" or "２０２５", which int() reads as 2025.
 _DATE_SHAPES = {
-    "year": re.compile(r"\d{4}"),
-    "month": re.compile(r"\d{4}-\d{2}"),
-    "day": re.compile(r"\d{4}-\d{2}-\d{2}"),
-    "minute": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "year": re.compile(r"[0-9]{4}"),
+    "month": re.compile(r"[0-9]{4}-[0-9]{2}"),
+    "day": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    "minute": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
 }
-_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # what both stores hold in an integer property
 _TOP_KEYS = {"kg", "document", "nodes", "edges"}
 _RECORD_KEYS = {"id", "type", "links"}
 _EDGE_KEYS = {"type", "from", "to"}
@@ -64,6 +78,24 @@ def sample_facts_path() -> Path:
 
 # ------------------------------------------------------------------------------------------ YAML
 
+# The YAML that facts files need is plain data: mappings, lists, text, numbers, booleans. Anything
+# else is refused before it is built, so hostile input cannot make the reader expand aliases,
+# build objects, recurse or allocate without bound: no anchors or aliases, no tags but the core
+# ones, no merge keys, at most MAX_NESTING levels, at most MAX_STRING_CHARS characters per value,
+# and only characters that XML 1.0 can carry (the GraphML and GEXF exports are XML).
+
+_YAML_TAG = "tag:yaml.org,2002:"
+_STR_TAG = _YAML_TAG + "str"
+_SCALAR_TAGS = frozenset(_YAML_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_COLLECTION_TAGS = frozenset((_YAML_TAG + "seq", _YAML_TAG + "map"))
+# The characters a YAML stream may hold (YAML 1.1 "printable"); found before parsing, so the message
+# can name the character and its line.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry; in a value they can only come from escapes ("\x01", "\0").
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NO_KEY = object()  # a mapping waiting for its next key
+_NOT_A_MAPPING = "a facts file is a mapping with kg, document, nodes and edges"
+
 
 class _Map(dict[str, Any]):
     """A YAML mapping that remembers the line it starts on and the line of each key."""
@@ -71,60 +103,229 @@ class _Map(dict[str, Any]):
     line: int = 0
     key_lines: dict[str, int]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_lines = {}
+
 
 class _Seq(list[Any]):
+    """A YAML list that remembers the line it starts on and the line of each item."""
+
     line: int = 0
+    item_lines: list[int]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.item_lines = []
 
 
-def _make_loader() -> type[yaml.SafeLoader]:
-    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _brief(value: Any, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters for one-line messages.
 
-    class Loader(base):  # type: ignore[valid-type,misc]
-        """Safe loader: plain data only, dates stay strings, duplicate keys are errors."""
+    >>> _brief("x" * 100, 12)
+    "'xxxxxxxx..."
+    >>> _brief([1, 2])
+    '[1, 2]'
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
+
+def _yaml_error(message: str, line: int | None) -> FactsError:
+    return FactsError(message, line=line)
+
+
+def _implicit_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
     # Dates stay the strings the analyst wrote: the ontology types them, not YAML.
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in base.yaml_implicit_resolvers.items()
+    return {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _YAML_TAG + "timestamp"]
+        for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
     }
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Map:
-        result = _Map()
-        result.line = node.start_mark.line + 1
-        result.key_lines = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            if not isinstance(key, str):
-                raise FactsError(f"keys must be text, not {key!r}", line=line)
-            if key in result:
-                raise FactsError(f"key {key!r} appears twice in one record", line=line)
-            result[key] = loader.construct_object(value_node, deep=True)
-            result.key_lines[key] = line
-        return result
 
-    def construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> _Seq:
-        result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-        result.line = node.start_mark.line + 1
-        return result
-
-    Loader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
-    Loader.add_constructor("tag:yaml.org,2002:seq", construct_sequence)
-    return Loader
+_RESOLVERS = _implicit_resolvers()
+_ANY_FIRST = _RESOLVERS.get(None, [])
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # only its parser is used
 
 
-_Loader = _make_loader()
+def _show_tag(tag: str) -> str:
+    """A tag as it is written (``!!int`` for the YAML ones), cut to 60 characters."""
+    shown = "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _resolve(value: str) -> str:
+    """The tag YAML gives a plain (unquoted, untagged) scalar: int, float, bool, null or str."""
+    for tag, rx in _RESOLVERS.get(value[:1], []) + _ANY_FIRST:
+        if rx.match(value):
+            return tag
+    return _STR_TAG
+
+
+def _scalar(event: yaml.ScalarEvent, line: int) -> Any:
+    """A scalar's value: text, or for a plain scalar the number, boolean or null YAML reads."""
+    value: str = event.value
+    if len(value) > MAX_STRING_CHARS:
+        raise _yaml_error(
+            f"a value of {len(value)} characters is over the limit of {MAX_STRING_CHARS}", line
+        )
+    bad = _NOT_XML.search(value)
+    if bad is not None:
+        raise _yaml_error(
+            f"character U+{ord(bad.group()):04X} is not allowed in a value (XML 1.0 cannot "
+            "carry it)",
+            line,
+        )
+    tag = event.tag
+    if tag is None:
+        if not event.implicit[0]:  # quoted
+            return value
+        tag = _resolve(value)
+        if tag == _YAML_TAG + "merge":
+            raise _yaml_error(
+                "YAML error: merge keys (<<) are not allowed: write the keys out", line
+            )
+        if tag not in _SCALAR_TAGS:
+            raise _yaml_error(f"YAML error: {_brief(value)} is not plain data (quote it)", line)
+    elif tag not in _SCALAR_TAGS:
+        raise _yaml_error(
+            f"YAML error: tag {_show_tag(tag)} is not allowed: a facts file holds plain data", line
+        )
+    if tag == _STR_TAG:
+        return value
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    except (ValueError, KeyError, OverflowError) as exc:
+        if "digits" in str(exc):  # Python's limit on converting long digit strings
+            raise _yaml_error(
+                f"YAML error: a number of {len(value)} digits is too long", line
+            ) from None
+        raise _yaml_error(
+            f"YAML error: {_brief(value)} is not a valid {_show_tag(tag)}", line
+        ) from None
+
+
+def _build(parser: Any) -> Any:
+    """Plain data (:class:`_Map`, :class:`_Seq`, scalars) from a parser's events, without recursion."""
+    containers: list[Any] = []  # the open mappings and lists, innermost last
+    keys: list[Any] = []  # for each open container: the pending key of a mapping, or _NO_KEY
+    root: Any = None
+    documents = 0
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        line = event.start_mark.line + 1
+        if (
+            kind is yaml.ScalarEvent
+            or kind is yaml.MappingStartEvent
+            or kind is yaml.SequenceStartEvent
+        ):
+            if event.anchor is not None:
+                raise _yaml_error(
+                    f"YAML error: anchor &{event.anchor[:40]}: anchors and "
+                    "aliases are not allowed in a facts file",
+                    line,
+                )
+            if kind is yaml.ScalarEvent:
+                value = _scalar(event, line)
+            else:
+                if event.tag is not None and event.tag not in _COLLECTION_TAGS:
+                    raise _yaml_error(
+                        f"YAML error: tag {_show_tag(event.tag)} is not allowed: a facts file "
+                        "holds plain data",
+                        line,
+                    )
+                value = _Map() if kind is yaml.MappingStartEvent else _Seq()
+                value.line = line
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            containers.pop()
+            keys.pop()
+            continue
+        elif kind is yaml.AliasEvent:
+            raise _yaml_error(
+                f"YAML error: alias *{event.anchor[:40]}: anchors and aliases are "
+                "not allowed in a facts file",
+                line,
+            )
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _yaml_error(
+                    "YAML error: a second document ('---'): a facts file holds one", line
+                )
+            continue
+        elif kind is yaml.StreamEndEvent:
+            return root
+        else:  # stream start, document end
+            continue
+        if not containers:
+            if type(value) is not _Map and type(value) is not _Seq and value is not None:
+                raise _yaml_error(_NOT_A_MAPPING, line)
+            root = value
+        else:
+            parent = containers[-1]
+            if type(parent) is _Seq:
+                parent.append(value)
+                parent.item_lines.append(line)
+            elif keys[-1] is _NO_KEY:
+                if type(value) is not str:
+                    kinds: dict[type, str] = {_Map: "a mapping", _Seq: "a list"}
+                    shown = kinds.get(type(value)) or _brief(value)
+                    raise _yaml_error(f"keys must be text, not {shown}", line)
+                if value in parent:
+                    raise _yaml_error(f"key {_brief(value)} appears twice in one record", line)
+                keys[-1] = value
+                parent.key_lines[value] = line
+            else:
+                parent[keys[-1]] = value
+                keys[-1] = _NO_KEY
+        if type(value) is _Map or type(value) is _Seq:
+            containers.append(value)
+            keys.append(_NO_KEY)
+            if len(containers) > MAX_NESTING:
+                raise _yaml_error(
+                    f"YAML error: mappings and lists nested more than {MAX_NESTING} deep", line
+                )
+
+
+def _parse_yaml(text: str) -> Any:
+    """The data of one YAML document; every refusal a :class:`FactsError` with its line."""
+    if not text.strip():  # YAML would refuse a tab on a blank line; it is just empty
+        return None
+    bad = _UNPRINTABLE.search(text)
+    if bad is not None:
+        code = ord(bad.group())
+        raise _yaml_error(
+            f"character U+{code:04X} is not allowed in a YAML file",
+            text.count("\n", 0, bad.start()) + 1,
+        )
+    parser = _Parser(text)
+    try:
+        return _build(parser)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = " ".join(str(exc.problem or exc.context).split())
+        raise _yaml_error(f"YAML error: {reason}", mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:  # a reader error: the characters were checked above
+        raise _yaml_error(f"YAML error: {' '.join(str(exc).split())}", None) from None
+    finally:
+        parser.dispose()
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """A file's bytes, refusing more than ``limit`` (also from a pipe or a device)."""
+    with path.open("rb") as stream:
+        raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise OSError(0, f"over the limit of {limit} bytes")
+    return raw
 
 
 def _read_yaml(path: Path) -> Any:
     shown = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FACTS_BYTES:
-            raise FactsError(
-                f"file is {size} bytes, over the limit of {MAX_FACTS_BYTES}", path=shown
-            )
-        raw = path.read_bytes()
+        raw = _read_bytes(path, MAX_FACTS_BYTES)
     except OSError as exc:
         raise FactsError(f"cannot read: {exc.strerror or exc}", path=shown) from None
     try:
@@ -132,21 +333,23 @@ def _read_yaml(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise FactsError(f"not valid UTF-8 (byte {exc.start})", path=shown, line=line) from None
+    # A byte-order mark at the start is allowed (YAML allows it; some editors write it) and dropped.
+    text = text.removeprefix("\ufeff")
     try:
-        return yaml.load(text, Loader=_Loader)
+        return _parse_yaml(text)
     except FactsError as exc:
         raise FactsError(exc.reason, path=shown, line=exc.line) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        mark_line = mark.line + 1 if mark is not None else None
-        raise FactsError(
-            f"YAML error: {exc.problem or exc.context}", path=shown, line=mark_line
-        ) from None
-    except yaml.YAMLError as exc:
-        raise FactsError(f"YAML error: {exc}", path=shown) from None
+    except (RecursionError, MemoryError):
+        raise FactsError("too large or too deeply nested to read", path=shown) from None
 
 
 # ------------------------------------------------------------------------------------------ parsing
+
+
+def _item_line(items: list[Any], number: int) -> int | None:
+    """The line of the ``number``-th item (from 1) of a YAML list."""
+    lines = getattr(items, "item_lines", None)
+    return lines[number - 1] if lines else None
 
 
 class _Builder:
@@ -159,6 +362,7 @@ class _Builder:
         self.graph = Graph()
         self.lines: dict[str, int] = {}  # node id -> line of its record
         self.pending: list[tuple[Edge, int]] = []  # edges to check once every node is known
+        self.edge_lines: dict[str, int] = {}  # edge id -> line that gives it
         self.document_id: str | None = None
         self.text: str | None = None
 
@@ -171,7 +375,7 @@ class _Builder:
         if name not in allowed:
             known = ", ".join(sorted(allowed))
             raise self.fail(
-                f"unknown property {name!r}; this record may have: {known}", line, record
+                f"unknown property {_brief(name)}; this record may have: {known}", line, record
             )
         prop = self.ont.properties[name]
         if raw is None:
@@ -182,27 +386,33 @@ class _Builder:
             for item in items:
                 if not isinstance(item, str):
                     raise self.fail(
-                        f"{name} must be text or a list of text, not {item!r}", line, record
+                        f"{name} must be text or a list of text, not {_brief(item)}", line, record
                     )
                 out.append(item)
             return out
         if prop.datatype == "integer":
             if isinstance(raw, bool) or not isinstance(raw, int):
-                raise self.fail(f"{name} must be a whole number, not {raw!r}", line, record)
+                raise self.fail(f"{name} must be a whole number, not {_brief(raw)}", line, record)
+            if not _INT64_MIN <= raw <= _INT64_MAX:
+                raise self.fail(
+                    f"{name} {_brief(raw)} is out of range (a 64-bit integer)", line, record
+                )
             return raw
         if prop.datatype == "boolean":
             if not isinstance(raw, bool):
-                raise self.fail(f"{name} must be true or false, not {raw!r}", line, record)
+                raise self.fail(f"{name} must be true or false, not {_brief(raw)}", line, record)
             return raw
         if prop.datatype == "double":
             if isinstance(raw, bool) or not isinstance(raw, int | float):
-                raise self.fail(f"{name} must be a number, not {raw!r}", line, record)
+                raise self.fail(f"{name} must be a number, not {_brief(raw)}", line, record)
+            if not math.isfinite(raw):
+                raise self.fail(f"{name} must be a finite number, not {raw}", line, record)
             return float(raw)
         if not isinstance(raw, str):
-            raise self.fail(f"{name} must be text, not {raw!r} (quote it)", line, record)
+            raise self.fail(f"{name} must be text, not {_brief(raw)} (quote it)", line, record)
         if prop.allowed and raw not in prop.allowed:
             raise self.fail(
-                f"{name} {raw!r} is not one of: {', '.join(prop.allowed)}", line, record
+                f"{name} {_brief(raw)} is not one of: {', '.join(prop.allowed)}", line, record
             )
         return raw
 
@@ -234,7 +444,11 @@ class _Builder:
         if self.text is None or self.document_id is None:
             raise self.fail("a quote needs the document's text", line, record)
         start, end, quote = props["quote_start"], props["quote_end"], props["quote"]
-        if not 0 <= start <= end <= len(self.text):
+        if start < 0:
+            raise self.fail(f"quote_start {start} is negative", line, record)
+        if end < start:
+            raise self.fail(f"quote_end {end} is before quote_start {start}", line, record)
+        if end > len(self.text):
             raise self.fail(
                 f"quote offsets {start}-{end} are outside the document (length {len(self.text)})",
                 line,
@@ -249,7 +463,7 @@ class _Builder:
                 else "; it is nowhere in the document"
             )
             raise self.fail(
-                f"quote is not at its offsets {start}-{end}: the text there is {found!r}{where}",
+                f"quote is not at its offsets {start}-{end}: the text there is {_brief(found)}{where}",
                 line,
                 record,
             )
@@ -267,7 +481,7 @@ class _Builder:
             )
             if shape is None:
                 raise self.fail(
-                    f"{name} {value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                    f"{name} {_brief(value)} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
                     line,
                     record,
                 )
@@ -276,7 +490,7 @@ class _Builder:
                 dt.date(parts[0], parts[1], parts[2])
             except ValueError as exc:
                 raise self.fail(
-                    f"{name} {value!r} is not a real date: {exc}", line, record
+                    f"{name} {_brief(value)} is not a real date: {exc}", line, record
                 ) from None
             if (
                 name == "date"
@@ -284,7 +498,9 @@ class _Builder:
                 and not _DATE_SHAPES[precision].fullmatch(value)
             ):
                 raise self.fail(
-                    f"date {value!r} does not have the precision {precision!r}", line, record
+                    f"date {_brief(value)} does not have the precision {_brief(precision)}",
+                    line,
+                    record,
                 )
         if "date_end" in props and "date" in props and props["date_end"] < props["date"]:
             raise self.fail(
@@ -293,7 +509,9 @@ class _Builder:
         if "local_time" in props:
             line = rec.key_lines.get("local_time", rec.line)
             if not _TIME.fullmatch(props["local_time"]):
-                raise self.fail(f"local_time {props['local_time']!r} is not HH:MM", line, record)
+                raise self.fail(
+                    f"local_time {_brief(props['local_time'])} is not HH:MM", line, record
+                )
             if precision != "minute":
                 raise self.fail("a local_time needs date_precision: minute", line, record)
 
@@ -303,7 +521,7 @@ class _Builder:
         node_id = rec.get("id")
         if not isinstance(node_id, str) or not ID_PATTERN.fullmatch(node_id):
             raise self.fail(
-                f"id {node_id!r} must be 1-200 letters, digits, '.', '_', '~' or '-', starting with a letter or digit",
+                f"id {_brief(node_id)} must be 1-200 letters, digits, '.', '_', '~' or '-', starting with a letter or digit",
                 rec.key_lines.get("id", rec.line),
                 record,
             )
@@ -314,17 +532,17 @@ class _Builder:
         choices = within if within is not None else self.ont.node_labels
         if label not in choices:
             raise self.fail(
-                f"type {label!r} is not one of: {', '.join(choices)}",
+                f"type {_brief(label)} is not one of: {', '.join(choices)}",
                 rec.key_lines.get("type", rec.line),
                 record,
             )
         return str(label)
 
-    def add_node(self, rec: Any, where: str, within: list[str] | None = None) -> str:
+    def add_node(
+        self, rec: Any, where: str, within: list[str] | None = None, line: int | None = None
+    ) -> str:
         if not isinstance(rec, _Map):
-            raise self.fail(
-                f"{where} must be a mapping with id and type", getattr(rec, "line", None)
-            )
+            raise self.fail("a node must be a mapping with id and type", line, where)
         record = where
         node_id = self.node_id(rec, record)
         record = f"node {node_id}"
@@ -363,6 +581,7 @@ class _Builder:
             raise self.fail("links must map relationship types to targets", line, record)
         for rel_type, targets in links.items():
             tline = links.key_lines[rel_type]
+            self.relationship(rel_type, tline, record)
             items = targets if isinstance(targets, list) else [targets]
             for item in items:
                 if isinstance(item, str):
@@ -374,23 +593,29 @@ class _Builder:
                     self.add_edge(spec, source, item.line, record)
                 else:
                     raise self.fail(
-                        f"{rel_type} target must be an id or a mapping with 'to', not {item!r}",
+                        f"{rel_type} target must be an id or a mapping with 'to', not {_brief(item)}",
                         tline,
                         record,
                     )
 
-    def add_edge(self, rec: _Map, source: str | None, line: int, record: str) -> None:
-        rel_type = rec.get("type")
+    def relationship(self, rel_type: Any, line: int, record: str) -> RelationshipDef:
         rel = self.ont.relationships.get(rel_type) if isinstance(rel_type, str) else None
         if rel is None or rel.derived:
             usable = ", ".join(t for t, r in self.ont.relationships.items() if not r.derived)
-            raise self.fail(f"relationship type {rel_type!r} is not one of: {usable}", line, record)
+            raise self.fail(
+                f"relationship type {_brief(rel_type)} is not one of: {usable}", line, record
+            )
+        return rel
+
+    def add_edge(self, rec: _Map, source: str | None, line: int, record: str) -> None:
+        rel_type = rec.get("type")
+        rel = self.relationship(rel_type, line, record)
         start = source if source is not None else rec.get("from")
         end = rec.get("to")
         for end_name, value in (("from", start), ("to", end)):
-            if not isinstance(value, str):
+            if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
                 raise self.fail(
-                    f"{rel_type} needs '{end_name}': a node id, not {value!r}", line, record
+                    f"{rel_type} needs '{end_name}': a node id, not {_brief(value)}", line, record
                 )
         assert isinstance(start, str) and isinstance(end, str)
         rec_name = record if source is not None else f"edge {start} {rel_type} {end}"
@@ -401,6 +626,7 @@ class _Builder:
             raise self.fail(f"relationship {start} {rel_type} {end} is given twice", line, rec_name)
         self.graph.add_edge(edge)
         self.pending.append((edge, line))
+        self.edge_lines[edge.id] = line
 
     def check_endpoints(self, nodes: Mapping[str, Node]) -> None:
         """Every edge's ends exist among ``nodes`` (this file's, or all files' of one load)."""
@@ -419,29 +645,29 @@ class _Builder:
                     record,
                 )
 
-    def document(self, rec: Any) -> None:
+    def document(self, rec: Any, line: int) -> None:
         if not isinstance(rec, _Map):
-            raise self.fail(
-                "'document' must be a mapping with id, type and text", getattr(rec, "line", 1)
-            )
+            raise self.fail("'document' must be a mapping with id, type and text", line)
         text_file = rec.get("text")
+        line = rec.key_lines.get("text", rec.line)
         if not isinstance(text_file, str):
             raise self.fail(
-                "the document needs 'text': the path of its text file", rec.line, "document"
+                "the document needs 'text': the path of its text file", line, "document"
             )
-        text_path = (self.path.parent / text_file).resolve()
+        # abspath, not resolve(): resolving a symlink loop raises RuntimeError, not OSError.
+        text_path = Path(os.path.abspath(self.path.parent / text_file))
         try:
-            raw = text_path.read_bytes()
+            raw = _read_bytes(text_path, MAX_TEXT_BYTES)
             self.text = raw.decode("utf-8")
         except OSError as exc:
             raise self.fail(
                 f"cannot read the document text {text_path}: {exc.strerror or exc}",
-                rec.line,
+                line,
                 "document",
             ) from None
         except UnicodeDecodeError:
             raise self.fail(
-                f"the document text {text_path} is not valid UTF-8", rec.line, "document"
+                f"the document text {text_path} is not valid UTF-8", line, "document"
             ) from None
         self.document_id = self.node_id(rec, "document")
         node_id = self.add_node(rec, "document", within=self.ont.source_labels)
@@ -453,30 +679,28 @@ class _Builder:
         if data is None:
             raise self.fail("the file is empty", 1)
         if not isinstance(data, _Map):
-            raise self.fail(
-                "a facts file is a mapping with kg, document, nodes and edges",
-                getattr(data, "line", 1),
-            )
+            raise self.fail(_NOT_A_MAPPING, getattr(data, "line", 1))
         unknown = set(data) - _TOP_KEYS
         if unknown:
             key = sorted(unknown)[0]
             raise self.fail(
-                f"unknown top-level key {key!r}; expected: {', '.join(sorted(_TOP_KEYS))}",
+                f"unknown top-level key {_brief(key)}; expected: {', '.join(sorted(_TOP_KEYS))}",
                 data.key_lines[key],
             )
-        if data.get("kg") != FORMAT_VERSION:
+        version = data.get("kg")
+        if type(version) is not int or version != FORMAT_VERSION:
             raise self.fail(
                 f"'kg: {FORMAT_VERSION}' (the format version) is missing or different",
                 data.key_lines.get("kg", data.line),
             )
-        self.document(data.get("document"))
+        self.document(data.get("document"), data.key_lines.get("document", data.line))
         nodes = data.get("nodes")
         if not isinstance(nodes, list):
             raise self.fail(
                 "'nodes' must be a list of records", data.key_lines.get("nodes", data.line)
             )
         for i, rec in enumerate(nodes, 1):
-            self.add_node(rec, f"node #{i}")
+            self.add_node(rec, f"node #{i}", line=_item_line(nodes, i))
         edges = data.get("edges") or []
         if not isinstance(edges, list):
             raise self.fail(
@@ -486,7 +710,7 @@ class _Builder:
             if not isinstance(rec, _Map):
                 raise self.fail(
                     "an edge must be a mapping with type, from and to",
-                    getattr(rec, "line", None),
+                    _item_line(edges, i),
                     f"edge #{i}",
                 )
             self.add_edge(rec, None, rec.line, f"edge #{i}")
@@ -529,6 +753,28 @@ def parse_facts(path: str | os.PathLike[str], ontology: Ontology | None = None) 
     return load_facts(path, ontology=ontology)
 
 
+def _merge(merged: Graph, graph: Graph, builder: _Builder) -> None:
+    """Add one file's graph to the files' before it; the same id must mean the same thing."""
+    for node in graph.nodes.values():
+        try:
+            merged.add_node(node)
+        except GraphConflict as exc:
+            raise FactsError(
+                f"{exc} (a file given before it says otherwise)",
+                path=builder.shown,
+                line=builder.lines.get(node.id),
+            ) from None
+    for edge in graph.edges.values():
+        try:
+            merged.add_edge(edge)
+        except GraphConflict as exc:
+            raise FactsError(
+                f"{exc} (a file given before it says otherwise)",
+                path=builder.shown,
+                line=builder.edge_lines.get(edge.id),
+            ) from None
+
+
 def load_facts(*paths: str | os.PathLike[str], ontology: Ontology | None = None) -> Graph:
     """Read facts files into one Graph, checked against the ontology.
 
@@ -542,12 +788,7 @@ def load_facts(*paths: str | os.PathLike[str], ontology: Ontology | None = None)
     for path in paths or (sample_facts_path(),):
         builder = _Builder(ont, Path(path))
         graph = builder.build(_read_yaml(builder.path))
-        try:
-            merged.update(graph)
-        except GraphConflict as exc:
-            raise FactsError(
-                f"{exc} (a file given before it says otherwise)", path=builder.shown
-            ) from None
+        _merge(merged, graph, builder)
         builders.append(builder)
     for builder in builders:
         builder.check_endpoints(merged.nodes)

@@ -190,6 +190,12 @@ class Neo4jStore:
         def work(tx: Any) -> LoadReport:
             counts = LoadReport()
             done = 0
+            clash = _label_clash(tx, node_groups, self.ont)
+            if clash is not None:
+                node_id, held, given = clash
+                raise StoreError(
+                    f"node {node_id!r} is a {held} in the database but a {given} in the graph"
+                )
             for label, nodes in node_groups:
                 statement = _NODE_MERGE.format(label=_ident(label, self.ont))
                 for batch in _batches(nodes, self.batch_size):
@@ -362,6 +368,31 @@ CALL (todo) {{
 }}
 RETURN matched, created, updated
 """
+
+
+_HELD_AS = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id LIMIT 1"
+
+
+def _label_clash(
+    tx: Any, node_groups: list[tuple[str, list[Node]]], ont: Ontology
+) -> tuple[str, str, str] | None:
+    """An id the database holds under another label than the graph gives it: (id, held, given).
+
+    Constraints make an id unique per label only, so without this check MERGE would add a second
+    node with the same id under the other label.
+    """
+    present = {record[0] for record in tx.run("CALL db.labels() YIELD label RETURN label")}
+    for held in ont.node_labels:
+        if held not in present:
+            continue
+        for given, nodes in node_groups:
+            if given == held:
+                continue
+            for batch in _batches([n.id for n in nodes], BATCH_SIZE):
+                record = tx.run(_HELD_AS.format(label=_ident(held, ont)), ids=batch).single()
+                if record is not None:
+                    return record[0], held, given
+    return None
 
 
 def _missing_endpoints(tx: Any, edges: list[Edge], src: str, dst: str, ont: Ontology) -> str:
