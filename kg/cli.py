@@ -7,13 +7,14 @@ a one-line message with exit code 1. Usage errors exit with 2. Everything a pers
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +44,7 @@ def _fail_cleanly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except KGError as exc:
+            TerminalProgress.end_line()
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
@@ -132,6 +134,8 @@ def open_store_from_options(
 class TerminalProgress:
     """Progress on stderr when it is a terminal; silent otherwise (logs and pipes stay clean)."""
 
+    line_open = False  # a progress line is on the terminal without its newline yet
+
     def __init__(self, enabled: bool | None = None) -> None:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.started = time.monotonic()
@@ -145,6 +149,57 @@ class TerminalProgress:
             err=True,
             nl=done >= total,
         )
+        TerminalProgress.line_open = done < total
+
+    @classmethod
+    def end_line(cls) -> None:
+        """End a progress line a failure left open, so the error starts on a line of its own."""
+        if cls.line_open:
+            click.echo(err=True)
+            cls.line_open = False
+
+
+class FactsStream:
+    """The chunks of facts files (:func:`kg.facts.iter_facts`), counted as they pass.
+
+    Shows how many files have been read on the progress display, and lends that fraction to a
+    store's progress steps whose total is unknown (a streamed load does not know its size).
+    """
+
+    def __init__(self, paths: Sequence[Path], progress: Callable[[str, int, int], None]) -> None:
+        self.paths = paths
+        self.progress = progress
+        self.read = 0
+        self.nodes = 0
+        self.relationships = 0
+        self.counts: dict[str, int] = {}
+
+    def __iter__(self) -> Iterator[Graph]:
+        from kg.facts import iter_facts
+
+        for chunk in iter_facts(*self.paths):
+            self.read = min(self.read + 1, len(self.paths))
+            self.nodes += len(chunk.nodes)
+            self.relationships += len(chunk.edges)
+            for name, count in chunk.counts().items():
+                self.counts[name] = self.counts.get(name, 0) + count
+            self.progress("reading facts", self.read, len(self.paths))
+            yield chunk
+
+    def store_progress(self, step: str, done: int, total: int) -> None:
+        """A store's progress; when its total is unknown, the share of files read stands in."""
+        if total:
+            self.progress(step, done, total)
+        else:
+            self.progress(step, self.read, len(self.paths))
+
+    def sorted_counts(self) -> dict[str, int]:
+        """Counts by label, then by relationship type, as :meth:`kg.model.Graph.counts` gives."""
+        from kg.ontology import load_ontology
+
+        labels = set(load_ontology().node_labels)
+        nodes = {k: v for k, v in sorted(self.counts.items()) if k in labels}
+        return {**nodes, **{k: v for k, v in sorted(self.counts.items()) if k not in labels}}
 
 
 def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
@@ -262,17 +317,18 @@ def load(
 
     Example: kg load kg/data/article.facts.yaml --db kg.lbug
     """
-    from kg.facts import load_facts
+    from kg.facts import sample_facts_path
 
-    graph = load_facts(*facts)
-    progress = TerminalProgress(False if quiet else None)
+    stream = FactsStream(
+        facts or (sample_facts_path(),), TerminalProgress(False if quiet else None)
+    )
     with open_store_from_options(db, uri, username, password, database, read_only=False) as store:
-        report = store.load(graph, progress=progress)
+        report = store.load_chunks(stream, progress=stream.store_progress)
         where = f"Neo4j {uri}" if uri and db is None else str(db or DEFAULT_DB)
     summary = {
         "store": where,
-        "nodes": len(graph.nodes),
-        "relationships": len(graph.edges),
+        "nodes": stream.nodes,
+        "relationships": stream.relationships,
         "nodes_created": report.nodes_created,
         "nodes_updated": report.nodes_updated,
         "relationships_created": report.edges_created,
@@ -396,16 +452,26 @@ def export(
         fmt = guess_format(output)
     if FORMATS[fmt].directory and (output is None or str(output) == "-"):
         raise click.UsageError(f"{fmt} writes a folder of files: give it with -o FOLDER")
-    graph = _graph_from(facts, db, uri, username, password, database)
-    if view == "actors":
-        from kg.export.nx import actor_subgraph
+    from kg.export.nx import actor_chunks
+    from kg.facts import iter_facts
 
-        graph = actor_subgraph(graph)
-    if output is None or str(output) == "-":
-        do_export(graph, fmt, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-    else:
-        do_export(graph, fmt, output)
+    with contextlib.ExitStack() as stack:
+        chunks: Iterable[Graph]
+        if facts or (db is None and not uri):
+            chunks = iter_facts(*facts)
+        else:
+            store = stack.enter_context(
+                open_store_from_options(db, uri, username, password, database, read_only=True)
+            )
+            chunks = store.iter_graph()
+        if view == "actors":
+            chunks = actor_chunks(chunks)
+        if output is None or str(output) == "-":
+            do_export(chunks, fmt, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            do_export(chunks, fmt, output)
+    if output is not None and str(output) != "-":
         click.echo(f"Wrote {output} ({fmt}).", err=True)
 
 
@@ -418,22 +484,24 @@ def validate(facts: tuple[Path, ...], fmt: str) -> None:
 
     Example: kg validate kg/data/article.facts.yaml
     """
-    from kg.facts import load_facts, sample_facts_path
+    from kg.facts import sample_facts_path
 
     paths = facts or (sample_facts_path(),)
-    graph = load_facts(*paths)
+    stream = FactsStream(paths, TerminalProgress(False))
+    for _ in stream:
+        pass
     report = {
         "files": [str(p) for p in paths],
         "valid": True,
-        "nodes": len(graph.nodes),
-        "relationships": len(graph.edges),
-        "counts": graph.counts(),
+        "nodes": stream.nodes,
+        "relationships": stream.relationships,
+        "counts": stream.sorted_counts(),
     }
     if fmt == "json":
         click.echo(json.dumps(report, indent=2))
     else:
         click.echo(
-            f"{len(paths)} file(s) valid: {len(graph.nodes)} nodes, {len(graph.edges)} relationships."
+            f"{len(paths)} file(s) valid: {stream.nodes} nodes, {stream.relationships} relationships."
         )
 
 

@@ -27,7 +27,7 @@ import hashlib
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ __all__ = [
     "MAX_STRING_CHARS",
     "MAX_TEXT_BYTES",
     "derive_interactions",
+    "iter_facts",
     "load_facts",
     "parse_facts",
     "sample_facts_path",
@@ -794,6 +795,233 @@ def load_facts(*paths: str | os.PathLike[str], ontology: Ontology | None = None)
         builder.check_endpoints(merged.nodes)
     derive_interactions(merged, ont)
     return merged
+
+
+# ------------------------------------------------------------------------------------------ streaming
+
+
+def _derive(event: Node, roles: Iterable[Edge], ont: Ontology) -> list[Edge]:
+    """The interaction edges of one event from its role edges, as :func:`derive_interactions`."""
+    by_role: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for edge in roles:
+        if edge.id not in seen:
+            seen.add(edge.id)
+            by_role.setdefault(edge.type, []).append(edge.target)
+    ordered = [a for role in ont.actor_role_types for a in by_role.get(role, [])]
+    initiators = by_role.get(ont.initiator_type) or ordered[:1]
+    props = {
+        "event": event.id,
+        "event_type": event.label,
+        "date": event.properties.get("date"),
+        "status": event.properties.get("status"),
+    }
+    return [
+        Edge.between(source, ont.interaction_type, target, props, qualifier=event.id)
+        for source in initiators
+        for target in ordered
+        if target != source and target not in initiators
+    ]
+
+
+def _twice(kind: str, element_id: str, shown: str, line: int | None) -> FactsError:
+    return FactsError(
+        f"{kind} {element_id!r} is defined twice with different content "
+        "(a file given before it says otherwise)",
+        path=shown,
+        line=line,
+    )
+
+
+class _Stream:
+    """Reads facts files one at a time; each file's new nodes and edges become one chunk.
+
+    Kept from file to file: the label and the file of every node id (to check references and
+    repeated definitions), the edges whose start node the file giving them does not define
+    (rare: the ``edges`` part, or a node repeated from another file), role edges of events not
+    defined yet, and the references not resolved yet. A node or edge an earlier file gave is
+    compared with that file's, read again (rare too; the last two files read are kept), and left
+    out when it is the same.
+    """
+
+    def __init__(self, paths: list[Path], ont: Ontology) -> None:
+        self.paths = paths
+        self.ont = ont
+        self.labels = list(ont.node_labels)
+        self.label_index = {label: i for i, label in enumerate(self.labels)}
+        self.width = len(self.labels)
+        self.seen: dict[str, int] = {}  # node id -> number of its file * width + label index
+        self.foreign: dict[str, tuple[Edge, int]] = {}  # edge id -> (edge, number of its file)
+        self.unresolved: list[tuple[Edge, str, int | None]] = []  # (edge, file, line)
+        self.early_roles: dict[str, list[Edge]] = {}  # event id -> roles given before the event
+        self.late_roles: dict[str, list[Edge]] = {}  # event id -> roles given after its file
+        self.roles = frozenset(ont.actor_role_types)
+        self._cache: dict[int, Graph] = {}
+
+    def label_of(self, node_id: str) -> str | None:
+        packed = self.seen.get(node_id)
+        return None if packed is None else self.labels[packed % self.width]
+
+    def reread(self, number: int) -> Graph:
+        """The graph of an earlier file, read again."""
+        graph = self._cache.get(number)
+        if graph is None:
+            builder = _Builder(self.ont, self.paths[number])
+            graph = builder.build(_read_yaml(builder.path))
+            if len(self._cache) >= 2:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[number] = graph
+        return graph
+
+    def chunks(self) -> Iterator[Graph]:
+        for number, path in enumerate(self.paths):
+            builder = _Builder(self.ont, path)
+            graph = builder.build(_read_yaml(builder.path))
+            yield self.admit(number, builder, graph)
+            del graph, builder
+        tail = self.finish()
+        self._cache.clear()
+        if tail.edges:
+            yield tail
+
+    def admit(self, number: int, builder: _Builder, graph: Graph) -> Graph:
+        """One file's graph less what earlier files gave, with its interactions derived."""
+        chunk = Graph()
+        own: set[str] = set()  # the nodes this file is the first to define
+        for node in graph.nodes.values():
+            packed = self.seen.get(node.id)
+            if packed is None:
+                self.seen[node.id] = number * self.width + self.label_index[node.label]
+                chunk.nodes[node.id] = node
+                own.add(node.id)
+            elif self.reread(packed // self.width).nodes[node.id] != node:
+                raise _twice("node", node.id, builder.shown, builder.lines.get(node.id))
+        for edge in graph.edges.values():
+            line = builder.edge_lines.get(edge.id)
+            given = self.foreign.get(edge.id)
+            if given is None and edge.source not in own:
+                packed = self.seen.get(edge.source)
+                if packed is not None:
+                    first = self.reread(packed // self.width).edges.get(edge.id)
+                    given = None if first is None else (first, packed // self.width)
+            if given is not None and given[1] != number:
+                if given[0] != edge:
+                    raise _twice("edge", edge.id, builder.shown, line)
+                continue
+            if edge.source not in own:
+                self.foreign[edge.id] = (edge, number)
+            chunk.edges[edge.id] = edge
+            self.check(edge, builder.shown, line)
+        self.interactions(chunk, own)
+        return chunk
+
+    def check(self, edge: Edge, shown: str, line: int | None) -> None:
+        source, target = self.label_of(edge.source), self.label_of(edge.target)
+        if source is None or target is None:
+            self.unresolved.append((edge, shown, line))
+        else:
+            self.allowed(edge, source, target, shown, line)
+
+    def allowed(self, edge: Edge, source: str, target: str, shown: str, line: int | None) -> None:
+        if not self.ont.allows(edge.type, source, target):
+            rel = self.ont.relationships[edge.type]
+            raise FactsError(
+                f"{edge.type} cannot go from a {source} to a {target}; it goes from "
+                f"{'/'.join(sorted(rel.sources))} to {'/'.join(sorted(rel.targets))}",
+                path=shown,
+                line=line,
+                record=f"edge {edge.source} {edge.type} {edge.target}",
+            )
+
+    def interactions(self, chunk: Graph, own: set[str]) -> None:
+        roles: dict[str, list[Edge]] = {}
+        for edge in chunk.edges.values():
+            if edge.type not in self.roles:
+                continue
+            if edge.source in own:
+                roles.setdefault(edge.source, []).append(edge)
+            elif edge.source in self.seen:
+                self.late_roles.setdefault(edge.source, []).append(edge)
+            else:
+                self.early_roles.setdefault(edge.source, []).append(edge)
+        for event_id, given in roles.items():
+            early = self.early_roles.pop(event_id, [])
+            for derived in _derive(chunk.nodes[event_id], [*early, *given], self.ont):
+                chunk.add_edge(derived)
+        for event_id in own & self.early_roles.keys():
+            early = self.early_roles.pop(event_id)
+            for derived in _derive(chunk.nodes[event_id], early, self.ont):
+                chunk.add_edge(derived)
+
+    def finish(self) -> Graph:
+        """Check the references left; the interactions roles given after their event add."""
+        for edge, shown, line in self.unresolved:
+            for end in (edge.source, edge.target):
+                if end not in self.seen:
+                    raise FactsError(
+                        f"refers to {end!r}, which no record defines",
+                        path=shown,
+                        line=line,
+                        record=f"edge {edge.source} {edge.type} {edge.target}",
+                    )
+            source, target = self.label_of(edge.source), self.label_of(edge.target)
+            assert source is not None and target is not None
+            self.allowed(edge, source, target, shown, line)
+        self.unresolved = []
+        tail = Graph()
+        # An event given more actors by a later file: its first interactions are out already,
+        # so the later ones may only add to them.
+        for event_id, late in self.late_roles.items():
+            number = self.seen[event_id] // self.width
+            graph = self.reread(number)
+            first = [
+                e
+                for e, n in self.foreign.values()
+                if e.source == event_id and e.type in self.roles and n < number
+            ]
+            first += [
+                e for e in graph.edges.values() if e.source == event_id and e.type in self.roles
+            ]
+            event = graph.nodes[event_id]
+            before = {e.id for e in _derive(event, first, self.ont)}
+            after = _derive(event, [*first, *late], self.ont)
+            if not before <= {e.id for e in after}:
+                raise FactsError(
+                    f"event {event_id!r} gets an actor from a later file that changes who "
+                    "initiates it; give it in the file that defines the event",
+                    path=str(self.paths[number]),
+                    line=None,
+                )
+            for edge in after:
+                if edge.id not in before:
+                    tail.add_edge(edge)
+        return tail
+
+
+def iter_facts(*paths: str | os.PathLike[str], ontology: Ontology | None = None) -> Iterator[Graph]:
+    """Read facts files one at a time, yielding what each file adds as a Graph (a chunk).
+
+    The chunks together hold what :func:`load_facts` gives for the same files, interactions
+    included, but only one file's graph is in memory at a time (with the label of every node id
+    seen so far), so a corpus of any size streams into a store or an exporter. A node or edge an
+    earlier file gave already, with the same content, is left out of the later chunk; the same
+    id with other content is a :class:`FactsError`, as are references to nodes no file defines,
+    raised after the last file: a consumer that writes only once the iterator is exhausted
+    writes nothing from facts that do not validate. One case :func:`load_facts` accepts is
+    refused: a later file giving an event an actor that changes who initiates it (its
+    interactions went out with its own file).
+
+    >>> chunks = list(iter_facts(sample_facts_path(), sample_facts_path()))
+    >>> len(chunks), len(chunks[1])  # the same file twice: the second adds nothing
+    (2, 0)
+    >>> merged = Graph()
+    >>> for chunk in chunks:
+    ...     merged.update(chunk)
+    >>> merged == load_facts(sample_facts_path())
+    True
+    """
+    ont = ontology or load_ontology()
+    return _Stream([Path(p) for p in paths or (sample_facts_path(),)], ont).chunks()
 
 
 def facts_summary(graph: Graph) -> Mapping[str, int]:

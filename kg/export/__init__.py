@@ -2,7 +2,11 @@
 
 Each format is a writer ``write(graph, stream)`` that streams bytes to an open binary stream. The
 registry names the module and function, imported only when the format is used, so adding a format
-is one new module and one line here. :func:`export` writes to a path through a temporary file and
+is one new module and one line here. Formats marked ``streams`` (Turtle, N-Triples) also take a
+stream of graphs (chunks from :func:`kg.facts.iter_facts` or a store's ``iter_graph``) and write
+each as it comes, so memory stays flat at any size; the others need the whole graph first (their
+headers list every attribute key, or rdflib builds the document), and :func:`export` merges the
+chunks for them. :func:`export` writes to a path through a temporary file and
 renames it at the end, so a failed export never leaves a partial file under the target name.
 
 >>> guess_format("out/kg.ttl")
@@ -16,7 +20,7 @@ from __future__ import annotations
 import importlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -24,7 +28,7 @@ from typing import BinaryIO
 from kg.errors import KGError
 from kg.model import Graph
 
-__all__ = ["FORMATS", "ExportFormat", "export", "get_writer", "guess_format"]
+__all__ = ["FORMATS", "ExportFormat", "export", "get_writer", "guess_format", "merge_chunks"]
 
 
 @dataclass(frozen=True)
@@ -36,16 +40,25 @@ class ExportFormat:
     suffix: str
     directory: bool = False  # writes a folder of files rather than one stream
     description: str = ""
+    streams: bool = False  # the writer takes a stream of graphs (chunks) as well as one graph
 
 
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
         ExportFormat(
-            "turtle", "kg.export.rdf:write_turtle", ".ttl", description="RDF Turtle, streamed"
+            "turtle",
+            "kg.export.rdf:write_turtle",
+            ".ttl",
+            description="RDF Turtle, streamed",
+            streams=True,
         ),
         ExportFormat(
-            "ntriples", "kg.export.rdf:write_ntriples", ".nt", description="RDF N-Triples, streamed"
+            "ntriples",
+            "kg.export.rdf:write_ntriples",
+            ".nt",
+            description="RDF N-Triples, streamed",
+            streams=True,
         ),
         ExportFormat("jsonld", "kg.export.rdf:write_jsonld", ".jsonld", description="RDF JSON-LD"),
         ExportFormat(
@@ -96,17 +109,49 @@ def get_writer(name: str) -> Callable[..., None]:
     return writer
 
 
-def export(graph: Graph, fmt: str, dest: str | os.PathLike[str] | BinaryIO) -> None:
+def export(
+    graph: Graph | Iterable[Graph], fmt: str, dest: str | os.PathLike[str] | BinaryIO
+) -> None:
     """Write ``graph`` in format ``fmt`` to a path (atomically) or an open binary stream.
+
+    ``graph`` may be a stream of graphs: a streaming format writes them one by one, any other
+    merges them into one graph first.
 
     For a folder format (csv) ``dest`` is the folder; it is built beside the target and renamed
     into place.
+
+    Raises:
+        KGError: the format is unknown, the graph breaks the ontology, or the output cannot be
+            written (a full disk, a missing permission): nothing is left under the target name,
+            and a file or folder already there is kept as it was.
     """
     writer = get_writer(fmt)
+    if not isinstance(graph, Graph) and not FORMATS[fmt].streams:
+        graph = merge_chunks(graph)
     if not isinstance(dest, str | os.PathLike):
-        writer(graph, dest)
+        try:
+            writer(graph, dest)
+        except OSError as exc:
+            raise KGError(f"cannot write the {fmt} export: {exc.strerror or exc}") from None
         return
     target = Path(dest)
+    try:
+        _export_to(graph, fmt, writer, target)
+    except OSError as exc:
+        raise KGError(f"{target}: cannot write the export: {exc.strerror or exc}") from None
+
+
+def merge_chunks(chunks: Iterable[Graph]) -> Graph:
+    """One graph holding every chunk of a stream (the same id twice must be the same element)."""
+    merged = Graph()
+    for chunk in chunks:
+        merged.update(chunk)
+    return merged
+
+
+def _export_to(
+    graph: Graph | Iterable[Graph], fmt: str, writer: Callable[..., None], target: Path
+) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if FORMATS[fmt].directory:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -117,8 +162,11 @@ def export(graph: Graph, fmt: str, dest: str | os.PathLike[str] | BinaryIO) -> N
                 _replace_dir(staging, target)
             else:
                 staging.rename(target)
-        except BaseException:
+        except BaseException as exc:
             _remove_tree(staging)
+            if isinstance(exc, KGError) and str(staging) in str(exc):
+                # The writer names the files of the staging folder; the user named the target.
+                raise KGError(str(exc).replace(str(staging), str(target))) from None
             raise
         return
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

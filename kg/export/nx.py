@@ -62,6 +62,7 @@ __all__ = [
     "ACTOR_ATTRIBUTES",
     "JSON_SUFFIX",
     "VIEWS",
+    "actor_chunks",
     "actor_subgraph",
     "actor_view",
     "generate_gexf",
@@ -99,11 +100,14 @@ Source = str | os.PathLike[str] | IO[bytes]
 class _View:
     """The nodes and edges of one view, as fresh iterators (writers walk them twice)."""
 
-    def __init__(self, graph: Graph, view: str, ontology: Ontology | None = None) -> None:
+    def __init__(
+        self, graph: Graph, view: str, ontology: Ontology | None = None, whole: bool = True
+    ) -> None:
         if view not in VIEWS:
             raise KGError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
         self.graph = graph
         self.view = view
+        self.whole = whole  # the graph holds every node, not one chunk of a stream
         if view == "actors":
             ont = ontology or load_ontology()
             self.actor_labels = frozenset(ont.actor_labels)
@@ -138,7 +142,7 @@ class _View:
         for edge in self.graph.edges.values():
             if edge.type != self.interaction:
                 continue
-            if (
+            if not self.whole or (
                 nodes[edge.source].label in self.actor_labels
                 and nodes[edge.target].label in self.actor_labels
             ):
@@ -182,21 +186,75 @@ def actor_subgraph(graph: Graph, ontology: Ontology | None = None) -> Graph:
     return sub
 
 
-def _build(view: _View) -> nx.MultiDiGraph:
+def actor_chunks(chunks: Iterable[Graph], ontology: Ontology | None = None) -> Iterator[Graph]:
+    """The actor network of a stream of graphs, chunk by chunk (see :func:`actor_subgraph`).
+
+    Each chunk keeps its actors and its interaction edges; the ontology lets interactions join
+    actors only, so no edge needs the other chunks to be kept or dropped.
+    """
+    ont = ontology or load_ontology()
+    actors = frozenset(ont.actor_labels)
+    interaction = ont.interaction_type
+    for chunk in chunks:
+        sub = Graph()
+        sub.nodes.update((k, n) for k, n in chunk.nodes.items() if n.label in actors)
+        sub.edges.update((k, e) for k, e in chunk.edges.items() if e.type == interaction)
+        yield sub
+
+
+def _chunks(graph: Graph | Iterable[Graph]) -> Iterable[Graph]:
+    return (graph,) if isinstance(graph, Graph) else graph
+
+
+def _build(
+    graph: Graph | Iterable[Graph], view: str, ontology: Ontology | None = None
+) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
-    for node_id, attrs in view.nodes():
-        g.add_node(node_id, **attrs)
-    for key, source, target, attrs in view.edges():
-        g.add_edge(source, target, key, **attrs)
+    succ, pred, nodes = g._succ, g._pred, g._node
+    shared: dict[Any, Any] = {}
+    for chunk in _chunks(graph):
+        v = _View(chunk, view, ontology, whole=isinstance(graph, Graph))
+        for node_id, attrs in v.nodes():
+            # The views build a fresh attribute dict per node: it is kept as it is.
+            if node_id in nodes:
+                nodes[node_id].update(attrs)
+            else:
+                nodes[node_id] = attrs
+                succ[node_id] = {}
+                pred[node_id] = {}
+        # The adjacency is filled directly (networkx's own layout, as add_edge builds it): one
+        # key dict per node pair shared by both directions, one attribute dict per edge.
+        for key, source, target, attrs in v.edges():
+            for end in (source, target):
+                if end not in nodes:
+                    nodes[end] = {}
+                    succ[end] = {}
+                    pred[end] = {}
+            keydict = succ[source].get(target)
+            if keydict is None:
+                keydict = succ[source][target] = pred[target][source] = {}
+            if view == "full":
+                keydict[key] = attrs  # a fresh dict already
+            else:
+                # A copy of the graph's own dict; its few distinct values (class, status, dates)
+                # are shared between the edges rather than held once per edge.
+                keydict[key] = {
+                    name: shared.setdefault(value, value)
+                    if type(value) is str and name != "event"
+                    else value
+                    for name, value in attrs.items()
+                }
     return g
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph | Iterable[Graph]) -> nx.MultiDiGraph:
     """The whole graph as a MultiDiGraph.
 
     Nodes are keyed by id, with ``label`` (the class) and every property; edges are keyed by edge
     id, with ``type`` and every property. Property values are shared with ``graph``, not copied:
-    change the lists of one and the other sees it.
+    change the lists of one and the other sees it. ``graph`` may be a stream of graphs (chunks
+    from :func:`kg.facts.iter_facts` or a store's ``iter_graph``): then only the MultiDiGraph is
+    held whole.
 
     >>> from kg.model import Edge, Node
     >>> g = Graph()
@@ -209,10 +267,10 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     >>> data
     {'type': 'HOLDS_POSITION', 'position': 'President'}
     """
-    return _build(_View(graph, "full"))
+    return _build(graph, "full")
 
 
-def actor_view(graph: Graph, ontology: Ontology | None = None) -> nx.MultiDiGraph:
+def actor_view(graph: Graph | Iterable[Graph], ontology: Ontology | None = None) -> nx.MultiDiGraph:
     """The actor interaction network: actors, and the interaction edges derived from events.
 
     Every actor of the graph is a node (those without interactions too), with ``label``, and
@@ -220,7 +278,7 @@ def actor_view(graph: Graph, ontology: Ontology | None = None) -> nx.MultiDiGrap
     carries ``event``, ``event_type``, ``date`` and ``status`` (those set). The interaction edges
     are the ones :func:`kg.facts.derive_interactions` added to the graph.
     """
-    return _build(_View(graph, "actors", ontology))
+    return _build(graph, "actors", ontology)
 
 
 # ------------------------------------------------------------------------------------------ values

@@ -522,44 +522,57 @@ def _turtle_header(m: RdfMapping) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def generate_turtle(graph: KGGraph, ontology: Ontology | None = None) -> Iterator[str]:
+def _chunks(graph: KGGraph | Iterable[KGGraph]) -> Iterable[KGGraph]:
+    """A graph as the one chunk of a stream; a stream of graphs as it is."""
+    return (graph,) if isinstance(graph, KGGraph) else graph
+
+
+def generate_turtle(
+    graph: KGGraph | Iterable[KGGraph], ontology: Ontology | None = None
+) -> Iterator[str]:
     """Yield the Turtle text of ``graph``: the prefix header, one block per node, then the edges.
 
-    Consecutive edges from the same node share one subject block; each edge with properties is
-    followed by its ``rdf:Statement``.
+    ``graph`` may be a stream of graphs (:func:`kg.facts.iter_facts`,
+    :meth:`kg.stores.base.Store.iter_graph`): each chunk is written as it comes and dropped, so
+    memory holds one chunk whatever the size of the whole. Consecutive edges from the same node
+    share one subject block; each edge with properties is followed by its ``rdf:Statement``.
     """
     m = mapping(ontology)
     w = _Writer(m, turtle=True)
     yield _turtle_header(m)
-    for node in graph.nodes.values():
-        yield w.node_block(node)
-    source: str | None = None
-    lines: list[str] = []
-    statements: list[str] = []
-    for edge in graph.edges.values():
-        rel = w.rel(edge)
-        if edge.source != source:
-            if lines:
-                yield " ;\n    ".join(lines) + " .\n\n" + "".join(statements)
-            source, lines, statements = edge.source, [], []
-            lines.append(f"{w.node(edge.source)} {rel} {w.node(edge.target)}")
-        else:
-            lines.append(f"{rel} {w.node(edge.target)}")
-        if edge.properties:
-            statements.append(w.statement_block(edge, rel))
-    if lines:
-        yield " ;\n    ".join(lines) + " .\n\n" + "".join(statements)
+    for chunk in _chunks(graph):
+        for node in chunk.nodes.values():
+            yield w.node_block(node)
+        source: str | None = None
+        lines: list[str] = []
+        statements: list[str] = []
+        for edge in chunk.edges.values():
+            rel = w.rel(edge)
+            if edge.source != source:
+                if lines:
+                    yield " ;\n    ".join(lines) + " .\n\n" + "".join(statements)
+                source, lines, statements = edge.source, [], []
+                lines.append(f"{w.node(edge.source)} {rel} {w.node(edge.target)}")
+            else:
+                lines.append(f"{rel} {w.node(edge.target)}")
+            if edge.properties:
+                statements.append(w.statement_block(edge, rel))
+        if lines:
+            yield " ;\n    ".join(lines) + " .\n\n" + "".join(statements)
 
 
-def generate_ntriples(graph: KGGraph, ontology: Ontology | None = None) -> Iterator[str]:
-    """Yield the N-Triples of ``graph``, one chunk of lines per node and per edge."""
+def generate_ntriples(
+    graph: KGGraph | Iterable[KGGraph], ontology: Ontology | None = None
+) -> Iterator[str]:
+    """Yield the N-Triples of ``graph`` (or of a stream of graphs), one piece per node and edge."""
     w = _Writer(mapping(ontology), turtle=False)
-    for node in graph.nodes.values():
-        yield w.node_block(node)
-    for edge in graph.edges.values():
-        rel = w.rel(edge)
-        triple = f"{w.node(edge.source)} {rel} {w.node(edge.target)} .\n"
-        yield triple + w.statement_block(edge, rel) if edge.properties else triple
+    for chunk in _chunks(graph):
+        for node in chunk.nodes.values():
+            yield w.node_block(node)
+        for edge in chunk.edges.values():
+            rel = w.rel(edge)
+            triple = f"{w.node(edge.source)} {rel} {w.node(edge.target)} .\n"
+            yield triple + w.statement_block(edge, rel) if edge.properties else triple
 
 
 _CHUNK = 1 << 16
@@ -585,13 +598,17 @@ def _write(chunks: Iterable[str], stream: BinaryIO) -> None:
         ) from None
 
 
-def write_turtle(graph: KGGraph, stream: BinaryIO, ontology: Ontology | None = None) -> None:
-    """Stream ``graph`` as Turtle (UTF-8) to an open binary stream."""
+def write_turtle(
+    graph: KGGraph | Iterable[KGGraph], stream: BinaryIO, ontology: Ontology | None = None
+) -> None:
+    """Stream ``graph`` (or a stream of graphs) as Turtle (UTF-8) to an open binary stream."""
     _write(generate_turtle(graph, ontology), stream)
 
 
-def write_ntriples(graph: KGGraph, stream: BinaryIO, ontology: Ontology | None = None) -> None:
-    """Stream ``graph`` as N-Triples (UTF-8) to an open binary stream."""
+def write_ntriples(
+    graph: KGGraph | Iterable[KGGraph], stream: BinaryIO, ontology: Ontology | None = None
+) -> None:
+    """Stream ``graph`` (or a stream of graphs) as N-Triples (UTF-8) to an open binary stream."""
     _write(generate_ntriples(graph, ontology), stream)
 
 

@@ -1,14 +1,17 @@
 """What every store offers, whatever the engine behind it.
 
 A store loads a :class:`~kg.model.Graph` all-or-nothing and idempotently, reads its whole content
-back as a Graph, runs Cypher with parameters, and counts what it holds. The embedded store
+back as a Graph, runs Cypher with parameters, and counts what it holds. Large loads and reads
+stream: :meth:`Store.load_chunks` takes an iterable of graphs (one facts file's worth each, from
+:func:`kg.facts.iter_facts`) and writes them as one all-or-nothing load, and
+:meth:`Store.iter_graph` reads the store back in chunks, so memory holds one chunk at a time. The embedded store
 (LadybugDB) and the server store (Neo4j) both implement :class:`Store`; the CLI and the query
 library only ever see this interface.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -58,8 +61,21 @@ class Store(Protocol):
         """Write the graph's nodes and edges; all or nothing; loading it again changes nothing."""
         ...
 
+    def load_chunks(self, chunks: Iterable[Graph], progress: Progress | None = None) -> LoadReport:
+        """Write a stream of graphs as one load: all or nothing, idempotent.
+
+        ``load(graph)`` is ``load_chunks([graph])``. A node comes in one chunk only; an edge may
+        refer to a node of any chunk or of the store. Nothing is committed before the iterable is
+        exhausted, so an exception it raises leaves the store as it was.
+        """
+        ...
+
     def read_graph(self) -> Graph:
         """Everything the store holds, as a Graph equal to the one(s) loaded."""
+        ...
+
+    def iter_graph(self, chunk_size: int = 100_000) -> Iterator[Graph]:
+        """Everything the store holds, in Graphs of about ``chunk_size`` elements (nodes first)."""
         ...
 
     def query(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:

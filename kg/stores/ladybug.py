@@ -50,9 +50,11 @@ import re
 import tempfile
 import time
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -76,6 +78,9 @@ _ARROW_TYPES = {
     "boolean": pa.bool_(),
     "double": pa.float64(),
 }
+_ID, _SOURCE, _TARGET = attrgetter("id"), attrgetter("source"), attrgetter("target")
+_PROPERTIES = attrgetter("properties")
+_RECOVERY_PENDING = "while checkpoint recovery is pending"
 _LOCK_HELD = re.compile(r"Could not set lock on file.*?Lock is held by PID (\d+)", re.DOTALL)
 
 
@@ -179,16 +184,383 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-@dataclass
-class _Plan:
-    """What a load will do, worked out before anything is written."""
+class _Parts:
+    """Parquet files being written, one per key, each chunk appended as a row group.
 
-    nodes: dict[str, list[Node]] = field(default_factory=dict)  # new nodes per label
-    edges: dict[tuple[str, str, str], list[Edge]] = field(default_factory=dict)  # (type, from, to)
-    updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # statement, parameters
-    nodes_updated: int = 0
-    edges_updated: int = 0
-    unchanged: int = 0
+    The files are written by one background thread (Parquet encoding releases the GIL), so the
+    next chunk is parsed and converted while the last one is written. Uncompressed, without
+    dictionaries or statistics: the files live for one load and are read once.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: dict[Any, Path] = {}
+        self.rows: dict[Any, int] = {}
+        self._writers: dict[Any, pq.ParquetWriter] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-stage")
+        self._pending: list[Future[None]] = []
+
+    def append(self, key: Any, table: pa.Table) -> None:
+        if key not in self.files:
+            self.files[key] = self.folder / f"{len(self.files)}.parquet"
+            self.rows[key] = 0
+        self.rows[key] += table.num_rows
+        self._pending.append(self._pool.submit(self._write, key, table))
+        if len(self._pending) > 64:
+            self._pending.pop(0).result()
+
+    def _write(self, key: Any, table: pa.Table) -> None:
+        writer = self._writers.get(key)
+        if writer is None:
+            writer = pq.ParquetWriter(
+                self.files[key],
+                table.schema,
+                compression="none",
+                use_dictionary=False,
+                write_statistics=False,
+            )
+            self._writers[key] = writer
+        writer.write_table(table)
+
+    def close(self) -> None:
+        """Wait for the writes and close the files (raising the first write error)."""
+        try:
+            for future in self._pending:
+                future.result()
+        finally:
+            self._pending.clear()
+            self._pool.shutdown(wait=True)
+            for writer in self._writers.values():
+                writer.close()
+            self._writers.clear()
+
+
+def _same(a: pa.ChunkedArray, b: pa.ChunkedArray) -> pa.Array:
+    """Row by row: do two columns hold the same value (nulls equal, an empty list a null)?"""
+    a, b = a.combine_chunks(), b.combine_chunks()
+    if pa.types.is_list(a.type) or pa.types.is_large_list(a.type):
+        return _same_lists(a, b)
+    both_null = pc.and_(pc.is_null(a), pc.is_null(b))
+    equal = pc.fill_null(pc.equal(a, b), False)
+    return pc.or_(both_null, equal)
+
+
+def _same_lists(a: pa.Array, b: pa.Array) -> pa.Array:
+    length_a = pc.fill_null(pc.list_value_length(a), 0)
+    length_b = pc.fill_null(pc.list_value_length(b), 0)
+    same = pc.equal(length_a, length_b)
+    candidates = pc.and_(same, pc.greater(length_a, 0))
+    if not pc.any(candidates).as_py():
+        return same
+    rows = pc.indices_nonzero(candidates)
+    flat_a = pc.list_flatten(a.take(rows))
+    flat_b = pc.list_flatten(b.take(rows))
+    parents = pc.list_parent_indices(a.take(rows))
+    differ = pc.invert(_same(pa.chunked_array([flat_a]), pa.chunked_array([flat_b])))
+    bad = pc.unique(rows.take(pc.filter(parents, differ)))
+    mask = pc.is_in(pa.array(range(len(a)), pa.int64()), value_set=bad.cast(pa.int64()))
+    return pc.and_(same, pc.invert(mask))
+
+
+class _Staging:
+    """One load in progress: the chunks checked and written to Parquet, nothing in the store yet.
+
+    Nodes the store lacks go to one file per label, nodes it holds to another (to be compared
+    at the end), relationships to one file per (type, start label, end label). What stays in
+    memory is the label of every node id of the load and of the store (to group relationships by
+    their end labels) and the relationships whose end nodes have not been seen yet.
+    """
+
+    def __init__(self, store: LadybugStore, folder: Path) -> None:
+        self.store = store
+        self.tables = store._tables
+        self.index = {
+            name: {c.name: i for i, c in enumerate(t.columns)} for name, t in self.tables.items()
+        }
+        self.pairs = {t: frozenset(r.endpoints) for t, r in store._ont.relationships.items()}
+        self.held: dict[str, str] = {}  # node id -> label, for every node the store holds
+        self.held_rels: set[str] = set()  # rel tables holding rows
+        for name, spec in self.tables.items():
+            if spec.rel:
+                if store._rows(f"MATCH ()-[r:`{name}`]->() RETURN count(r) > 0")[0][0]:
+                    self.held_rels.add(name)
+            else:
+                (ids,) = store._columns(f"MATCH (n:`{name}`) RETURN n.id")
+                self.held.update(dict.fromkeys(ids, name))
+        self.loaded: dict[str, str] = {}  # node id -> label, for the nodes this load adds
+        self.pending: list[Edge] = []  # relationships with an end node not seen yet
+        self.new_nodes = _Parts(folder / "new")
+        self.held_nodes = _Parts(folder / "held")
+        self.rels = _Parts(folder / "rels")
+        for sub in ("new", "held", "rels"):
+            (folder / sub).mkdir()
+        self.fallback: dict[str, list[Node]] = {}  # held nodes whose values Arrow refused
+        self.chunks = 0
+
+    # -- chunks ------------------------------------------------------------------------------------
+
+    def add(self, graph: Graph) -> None:
+        """Check one chunk against the ontology and the store, and write it out."""
+        self.chunks += 1
+        new: dict[str, list[Node]] = {}
+        same: dict[str, list[Node]] = {}
+        for node in graph.nodes.values():
+            table = self.tables.get(node.label)
+            if table is None or table.rel:
+                raise StoreError(f"node {node.id!r}: the ontology has no label {node.label!r}")
+            held = self.held.get(node.id)
+            if held is None:
+                if node.id in self.loaded:
+                    raise StoreError(f"node {node.id!r} is given twice in one load")
+                self.loaded[node.id] = table.name
+                new.setdefault(table.name, []).append(node)
+            elif held != node.label:
+                raise StoreError(
+                    f"node {node.id!r} is a {held} in the store but a {node.label} in the graph"
+                )
+            else:
+                same.setdefault(table.name, []).append(node)
+        for label, nodes in new.items():
+            self.new_nodes.append(label, self._nodes(label, nodes))
+        for label, nodes in same.items():
+            try:
+                arrow = self._nodes(label, nodes)
+            except StoreError:
+                # Compared in Python instead: the engine says what is wrong when it updates.
+                self.fallback.setdefault(label, []).extend(nodes)
+                continue
+            self.held_nodes.append(label, arrow)
+        loaded, stored = self.loaded, self.held
+        groups: dict[tuple[str, str, str], list[Edge]] = {}
+        for edge in graph.edges.values():
+            source = loaded.get(edge.source) or stored.get(edge.source)
+            target = loaded.get(edge.target) or stored.get(edge.target)
+            if source is None or target is None:
+                self.pending.append(edge)
+                continue
+            key = (edge.type, source, target)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+            group.append(edge)
+        for key, edges in groups.items():
+            self._check_pair(edges[0], *key)
+            self.rels.append(key, self._edges(key[0], edges))
+
+    def _check_pair(self, edge: Edge, rtype: str, source: str, target: str) -> None:
+        if rtype not in self.pairs:
+            raise StoreError(f"edge {edge.id!r}: the ontology has no relationship {rtype!r}")
+        if (source, target) not in self.pairs[rtype]:
+            raise StoreError(f"edge {edge.id!r}: {rtype} may not go from {source} to {target}")
+
+    def _key(self, edge: Edge) -> tuple[str, str, str] | None:
+        """(type, start label, end label) of an edge; None while an end node is unknown."""
+        if edge.type not in self.pairs:
+            raise StoreError(f"edge {edge.id!r}: the ontology has no relationship {edge.type!r}")
+        source = self.loaded.get(edge.source) or self.held.get(edge.source)
+        target = self.loaded.get(edge.target) or self.held.get(edge.target)
+        if source is None or target is None:
+            return None
+        if (source, target) not in self.pairs[edge.type]:
+            raise StoreError(f"edge {edge.id!r}: {edge.type} may not go from {source} to {target}")
+        return edge.type, source, target
+
+    def _arrow(
+        self, table: _Table, elements: list[Any], kind: str, heads: list[tuple[str, list[Any]]]
+    ) -> pa.Table:
+        """One Arrow table: the head columns, then the table's properties."""
+        props = list(map(_PROPERTIES, elements))
+        given = set().union(*props)
+        unknown = given.difference(self.index[table.name])
+        if unknown:
+            element = next(e for e in elements if not unknown.isdisjoint(e.properties))
+            key = sorted(unknown.intersection(element.properties))[0]
+            raise StoreError(
+                f"{kind} {element.id!r}: {table.name} has no property {key!r} in the ontology"
+            )
+        fields = [pa.field(name, pa.string()) for name, _ in heads]
+        columns = [pa.field(c.name, _arrow_type(c)) for c in table.columns]
+        # Only the columns some element sets are converted; the others are all null.
+        present = [c for c in columns if c.name in given]
+        try:
+            arrays = [pa.array(values, type=pa.string()) for _, values in heads]
+            body = pa.Table.from_pylist(props, schema=pa.schema(present))
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            return self._arrow_by_column(table, props, fields + columns, heads)
+        arrays += [
+            body.column(c.name) if c.name in given else pa.nulls(len(props), c.type)
+            for c in columns
+        ]
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields + columns))
+
+    def _arrow_by_column(
+        self,
+        table: _Table,
+        props: list[dict[str, Any]],
+        fields: list[pa.Field],
+        heads: list[tuple[str, list[Any]]],
+    ) -> pa.Table:
+        """Column by column, to name the column whose values Arrow refuses."""
+        data = [values for _, values in heads] + [
+            [p.get(c.name) for p in props] for c in table.columns
+        ]
+        arrays = []
+        for fld, values in zip(fields, data, strict=True):
+            try:
+                arrays.append(pa.array(values, type=fld.type))
+            except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:
+                raise StoreError(
+                    f"cannot load {table.name}.{fld.name}: {_first_line(exc)}"
+                ) from None
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+    def _nodes(self, label: str, nodes: list[Node]) -> pa.Table:
+        return self._arrow(self.tables[label], nodes, "node", [("id", list(map(_ID, nodes)))])
+
+    def _edges(self, rtype: str, edges: list[Edge]) -> pa.Table:
+        heads = [
+            ("from", list(map(_SOURCE, edges))),
+            ("to", list(map(_TARGET, edges))),
+            ("id", list(map(_ID, edges))),
+        ]
+        return self._arrow(self.tables[rtype], edges, "edge", heads)
+
+    # -- the end -----------------------------------------------------------------------------------
+
+    def finish(self, report: LoadReport) -> tuple[list[tuple[str, list[str]]], list[Any]]:
+        """Resolve the last references, compare what the store holds; the copies and updates."""
+        groups: dict[tuple[str, str, str], list[Edge]] = {}
+        for edge in self.pending:
+            key = self._key(edge)
+            if key is None:
+                end = edge.source if self._key_end(edge.source) is None else edge.target
+                raise StoreError(f"edge {edge.id!r}: no node {end!r} in the graph or in the store")
+            groups.setdefault(key, []).append(edge)
+        for key, edges in groups.items():
+            self.rels.append(key, self._edges(key[0], edges))
+        self.pending = []
+        for parts in (self.new_nodes, self.held_nodes, self.rels):
+            parts.close()
+        updates: list[tuple[str, dict[str, Any]]] = []
+        for label, file in self.held_nodes.files.items():
+            self._compare_nodes(label, pq.read_table(file), report, updates)
+        for label, nodes in self.fallback.items():
+            self.store._compare_nodes_py(self.tables[label], nodes, report, updates)
+        rel_files = dict(self.rels.files)
+        rel_rows = dict(self.rels.rows)
+        for rtype in self.held_rels:
+            keys = [k for k in rel_files if k[0] == rtype]
+            if keys:
+                self._compare_edges(rtype, keys, rel_files, rel_rows, report, updates)
+        copies: list[tuple[str, list[str]]] = []
+        for label, file in self.new_nodes.files.items():
+            report.nodes_created += self.new_nodes.rows[label]
+            copies.append((label, [f"COPY `{label}` FROM {_literal(str(file))}"]))
+        by_type: dict[str, list[str]] = {}
+        for (rtype, source, target), file in rel_files.items():
+            if not rel_rows[rtype, source, target]:
+                continue
+            report.edges_created += rel_rows[rtype, source, target]
+            by_type.setdefault(rtype, []).append(
+                f"COPY `{rtype}` FROM {_literal(str(file))} (from='{source}', to='{target}')"
+            )
+        copies.extend(by_type.items())
+        return copies, updates
+
+    def _key_end(self, node_id: str) -> str | None:
+        return self.loaded.get(node_id) or self.held.get(node_id)
+
+    def _stored(self, cypher: str, names: list[str], staged: pa.Table) -> pa.Table:
+        """The rows of a whole-table query, in the order of the staged rows' ids."""
+        stored = self.store._run(cypher).get_as_arrow(-1)
+        stored = stored.rename_columns(["id", *names])
+        at = pc.index_in(staged.column("id"), value_set=stored.column("id"))
+        return stored.take(at)
+
+    def _differs(self, staged: pa.Table, stored: pa.Table, names: list[str]) -> pa.Array:
+        same = pa.array([True] * staged.num_rows, pa.bool_())
+        for name in names:
+            column = stored.column(name)
+            if column.type != staged.schema.field(name).type:
+                column = column.cast(staged.schema.field(name).type)
+            same = pc.and_(same, _same(staged.column(name), column))
+        return pc.invert(same)
+
+    def _compare_nodes(
+        self, label: str, staged: pa.Table, report: LoadReport, updates: list[Any]
+    ) -> None:
+        table = self.tables[label]
+        names = [c.name for c in table.columns]
+        returns = "".join(f", n.`{name}`" for name in names)
+        stored = self._stored(f"MATCH (n:`{label}`) RETURN n.id{returns}", names, staged)
+        differs = self._differs(staged, stored, names)
+        changed = staged.filter(differs)
+        report.unchanged += staged.num_rows - changed.num_rows
+        for row in changed.to_pylist():
+            node_id = row.pop("id")
+            clause, params = self.store._setters(table, f"node {node_id!r}", clean_properties(row))
+            params["id"] = node_id
+            updates.append((f"MATCH (x:`{label}`) WHERE x.id = $id SET {clause}", params))
+            report.nodes_updated += 1
+
+    def _compare_edges(
+        self,
+        rtype: str,
+        keys: list[tuple[str, str, str]],
+        files: dict[tuple[str, str, str], Path],
+        rows: dict[tuple[str, str, str], int],
+        report: LoadReport,
+        updates: list[Any],
+    ) -> None:
+        """Split the staged rows of a type the store holds into new, unchanged and changed."""
+        table = self.tables[rtype]
+        names = [c.name for c in table.columns]
+        returns = "".join(f", r.`{name}`" for name in names)
+        stored_all = self.store._run(
+            f"MATCH (a)-[r:`{rtype}`]->(b) RETURN r.id, a.id, b.id{returns}"
+        ).get_as_arrow(-1)
+        stored_all = stored_all.rename_columns(["id", "from", "to", *names])
+        for key in keys:
+            staged = pq.read_table(files[key])
+            held = pc.is_in(staged.column("id"), value_set=stored_all.column("id"))
+            if not pc.any(held).as_py():
+                continue
+            fresh = staged.filter(pc.invert(held))
+            again = staged.filter(held)
+            stored = stored_all.take(
+                pc.index_in(again.column("id"), value_set=stored_all.column("id"))
+            )
+            ends = pc.and_(
+                _same(again.column("from"), stored.column("from")),
+                _same(again.column("to"), stored.column("to")),
+            )
+            if not pc.all(ends).as_py():
+                bad = pc.index(ends, False).as_py()
+                raise StoreError(
+                    f"edge {again.column('id')[bad].as_py()!r} goes from "
+                    f"{stored.column('from')[bad].as_py()!r} to {stored.column('to')[bad].as_py()!r} "
+                    f"in the store but from {again.column('from')[bad].as_py()!r} to "
+                    f"{again.column('to')[bad].as_py()!r} in the graph"
+                )
+            differs = self._differs(again, stored, names)
+            changed = again.filter(differs)
+            report.unchanged += again.num_rows - changed.num_rows
+            _, source_label, target_label = key
+            for row in changed.to_pylist():
+                edge_id, source, target = row.pop("id"), row.pop("from"), row.pop("to")
+                clause, params = self.store._setters(
+                    table, f"edge {edge_id!r}", clean_properties(row)
+                )
+                params.update(id=edge_id, source=source, target=target)
+                # Found from its end nodes' primary keys: rel tables have no index on their ids.
+                match = (
+                    f"MATCH (:`{source_label}` {{id: $source}})-[x:`{rtype}`]->"
+                    f"(:`{target_label}` {{id: $target}}) WHERE x.id = $id"
+                )
+                updates.append((f"{match} SET {clause}", params))
+                report.edges_updated += 1
+            pq.write_table(fresh, files[key], compression="none")
+            rows[key] = fresh.num_rows
 
 
 class LadybugStore:
@@ -218,7 +590,15 @@ class LadybugStore:
         if not read_only and not self.path.parent.is_dir():
             raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
         try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            try:
+                self._db = ladybug.Database(str(self.path), read_only=read_only)
+            except RuntimeError as exc:
+                if not (read_only and _RECOVERY_PENDING in str(exc)):
+                    raise
+                # A writer was stopped during its checkpoint: opening the store for writing
+                # once completes it (and fails with the lock error if a writer is at work).
+                ladybug.Database(str(self.path)).close()
+                self._db = ladybug.Database(str(self.path), read_only=True)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             held = _LOCK_HELD.search(str(exc))
@@ -369,88 +749,41 @@ class LadybugStore:
             StoreError: the graph does not fit the ontology or the store (nothing written), or
                 the engine refused it (rolled back, nothing written).
         """
+        return self.load_chunks([graph], progress)
+
+    def load_chunks(self, chunks: Iterable[Graph], progress: Progress | None = None) -> LoadReport:
+        """Write a stream of graphs as one load: all of them or nothing, idempotent.
+
+        Each chunk is checked and written to Parquet files in a temporary folder beside the
+        store as it comes, then dropped, so memory holds one chunk at a time (and the label of
+        every node id). Nothing reaches the store until the chunks are exhausted: then one
+        transaction copies the files in. An exception from the iterator (a facts error found
+        in the last file) leaves the store untouched. A node may come in one chunk only; an
+        edge may refer to nodes of any chunk, or of the store.
+
+        Raises:
+            StoreError: as :meth:`load`; also when two chunks give the same node.
+        """
         if self.read_only:
             raise StoreError(f"{self.path}: the store is open read-only")
+        if self._closed:
+            raise StoreError(f"{self.path}: the store is closed")
         started = time.perf_counter()
-        plan = self._plan(graph)
-        report = LoadReport(
-            nodes_created=sum(len(v) for v in plan.nodes.values()),
-            nodes_updated=plan.nodes_updated,
-            edges_created=sum(len(v) for v in plan.edges.values()),
-            edges_updated=plan.edges_updated,
-            unchanged=plan.unchanged,
-        )
-        if report.changed:
-            with tempfile.TemporaryDirectory(prefix="kg-load-") as folder:
-                copies = self._stage(plan, Path(folder))
-                self._write(copies, plan.updates, progress)
+        report = LoadReport()
+        with tempfile.TemporaryDirectory(prefix=".kg-load-", dir=self.path.parent) as folder:
+            staging = _Staging(self, Path(folder))
+            try:
+                for chunk in chunks:
+                    staging.add(chunk)
+                copies, updates = staging.finish(report)
+            finally:
+                for parts in (staging.new_nodes, staging.held_nodes, staging.rels):
+                    parts.close()
+            del staging
+            if copies or updates:
+                self._write(copies, updates, progress)
         report.seconds = time.perf_counter() - started
         return report
-
-    def _plan(self, graph: Graph) -> _Plan:
-        """Check the graph against the ontology and the store; sort new, changed and unchanged."""
-        held_nodes: dict[str, str] = {}  # id -> label, for every node the store holds
-        held_edges: dict[str, str] = {}  # id -> type
-        for name, spec in self._tables.items():
-            if spec.rel:
-                (ids,) = self._columns(f"MATCH ()-[r:`{name}`]->() RETURN r.id")
-                held_edges.update(dict.fromkeys(ids, name))
-            else:
-                (ids,) = self._columns(f"MATCH (n:`{name}`) RETURN n.id")
-                held_nodes.update(dict.fromkeys(ids, name))
-
-        plan = _Plan()
-        same_nodes: dict[str, list[Node]] = {}
-        for node in graph.nodes.values():
-            defined = self._tables.get(node.label)
-            if defined is None or defined.rel:
-                raise StoreError(f"node {node.id!r}: the ontology has no label {node.label!r}")
-            held = held_nodes.get(node.id)
-            if held is None:
-                plan.nodes.setdefault(node.label, []).append(node)
-            elif held != node.label:
-                raise StoreError(
-                    f"node {node.id!r} is a {held} in the store but a {node.label} in the graph"
-                )
-            else:
-                same_nodes.setdefault(node.label, []).append(node)
-
-        pairs = {t: set(r.endpoints) for t, r in self._ont.relationships.items()}
-        same_edges: dict[str, list[tuple[Edge, str, str]]] = {}  # with their end labels
-        for edge in graph.edges.values():
-            if edge.type not in pairs:
-                raise StoreError(
-                    f"edge {edge.id!r}: the ontology has no relationship {edge.type!r}"
-                )
-            ends = []
-            for end in (edge.source, edge.target):
-                known = graph.nodes.get(end)
-                label = known.label if known is not None else held_nodes.get(end)
-                if label is None:
-                    raise StoreError(
-                        f"edge {edge.id!r}: no node {end!r} in the graph or in the store"
-                    )
-                ends.append(label)
-            source, target = ends
-            if (source, target) not in pairs[edge.type]:
-                raise StoreError(
-                    f"edge {edge.id!r}: {edge.type} may not go from {source} to {target}"
-                )
-            held = held_edges.get(edge.id)
-            if held is None:
-                plan.edges.setdefault((edge.type, source, target), []).append(edge)
-            elif held != edge.type:
-                raise StoreError(
-                    f"edge {edge.id!r} is a {held} in the store but a {edge.type} in the graph"
-                )
-            else:
-                same_edges.setdefault(edge.type, []).append((edge, source, target))
-
-        for label, nodes in same_nodes.items():
-            self._compare_nodes(plan, self._tables[label], nodes)
-        for rtype, edges in same_edges.items():
-            self._compare_edges(plan, self._tables[rtype], edges)
-        return plan
 
     def _setters(
         self, table: _Table, what: str, props: Mapping[str, Any]
@@ -463,7 +796,10 @@ class LadybugStore:
         clause = ", ".join(f"x.`{name}` = $p{i}" for i, name in enumerate(names))
         return clause, {f"p{i}": props.get(name) for i, name in enumerate(names)}
 
-    def _compare_nodes(self, plan: _Plan, table: _Table, nodes: list[Node]) -> None:
+    def _compare_nodes_py(
+        self, table: _Table, nodes: list[Node], report: LoadReport, updates: list[Any]
+    ) -> None:
+        """Compare held nodes in Python (values Arrow cannot type; the engine will refuse them)."""
         names = [c.name for c in table.columns]
         returns = ", ".join(f"n.`{name}`" for name in names)
         ids, *values = self._columns_for(
@@ -475,108 +811,12 @@ class LadybugStore:
         }
         for node in nodes:
             if stored.get(node.id) == node.properties:
-                plan.unchanged += 1
+                report.unchanged += 1
                 continue
             clause, params = self._setters(table, f"node {node.id!r}", node.properties)
             params["id"] = node.id
-            plan.updates.append((f"MATCH (x:`{table.name}`) WHERE x.id = $id SET {clause}", params))
-            plan.nodes_updated += 1
-
-    def _compare_edges(
-        self, plan: _Plan, table: _Table, edges: list[tuple[Edge, str, str]]
-    ) -> None:
-        names = [c.name for c in table.columns]
-        returns = ", ".join(f"r.`{name}`" for name in names)
-        ids, sources, targets, *values = self._columns_for(
-            f"MATCH (a)-[r:`{table.name}`]->(b) RETURN r.id, a.id, b.id, {returns}",
-            [e.id for e, _, _ in edges],
-        )
-        stored = {
-            edge_id: (source, target, clean_properties(dict(zip(names, row, strict=True))))
-            for edge_id, source, target, *row in zip(ids, sources, targets, *values, strict=True)
-        }
-        for edge, source_label, target_label in edges:
-            source, target, props = stored[edge.id]
-            if (source, target) != (edge.source, edge.target):
-                raise StoreError(
-                    f"edge {edge.id!r} goes from {source!r} to {target!r} in the store "
-                    f"but from {edge.source!r} to {edge.target!r} in the graph"
-                )
-            if props == edge.properties:
-                plan.unchanged += 1
-                continue
-            clause, params = self._setters(table, f"edge {edge.id!r}", edge.properties)
-            params.update(id=edge.id, source=edge.source, target=edge.target)
-            # Found from its end nodes' primary keys: rel tables have no index on their ids.
-            match = (
-                f"MATCH (:`{source_label}` {{id: $source}})-[x:`{table.name}`]->"
-                f"(:`{target_label}` {{id: $target}}) WHERE x.id = $id"
-            )
-            plan.updates.append((f"{match} SET {clause}", params))
-            plan.edges_updated += 1
-
-    def _arrow(
-        self, table: _Table, what: list[tuple[str, Any]], heads: list[tuple[str, list[Any]]]
-    ) -> pa.Table:
-        """Build one Arrow table in a single pass: the head columns, then the table's properties.
-
-        ``what`` pairs each element's description (for messages) with its properties.
-        """
-        index = {c.name: i for i, c in enumerate(table.columns)}
-        data: list[list[Any]] = [[None] * len(what) for _ in table.columns]
-        for row, (label, props) in enumerate(what):
-            for key, value in props.items():
-                col = index.get(key)
-                if col is None:
-                    raise StoreError(
-                        f"{label}: {table.name} has no property {key!r} in the ontology"
-                    )
-                data[col][row] = value
-        fields = [pa.field(name, pa.string()) for name, _ in heads]
-        fields += [pa.field(c.name, _arrow_type(c)) for c in table.columns]
-        arrays = []
-        for fld, values in zip(fields, [v for _, v in heads] + data, strict=True):
-            try:
-                arrays.append(pa.array(values, type=fld.type))
-            except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:
-                raise StoreError(
-                    f"cannot load {table.name}.{fld.name}: {_first_line(exc)}"
-                ) from None
-        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-
-    def _stage(self, plan: _Plan, folder: Path) -> list[tuple[str, list[str]]]:
-        """Write the new rows to Parquet files; return (table, COPY statements) in copy order."""
-        copies: list[tuple[str, list[str]]] = []
-        for label, nodes in plan.nodes.items():
-            table = self._tables[label]
-            arrow = self._arrow(
-                table,
-                [(f"node {n.id!r}", n.properties) for n in nodes],
-                [("id", [n.id for n in nodes])],
-            )
-            file = folder / f"{len(copies)}.parquet"
-            pq.write_table(arrow, file)
-            copies.append((label, [f"COPY `{label}` FROM {_literal(str(file))}"]))
-        by_type: dict[str, list[str]] = {}
-        for (rtype, source, target), edges in plan.edges.items():
-            table = self._tables[rtype]
-            arrow = self._arrow(
-                table,
-                [(f"edge {e.id!r}", e.properties) for e in edges],
-                [
-                    ("from", [e.source for e in edges]),
-                    ("to", [e.target for e in edges]),
-                    ("id", [e.id for e in edges]),
-                ],
-            )
-            file = folder / f"{len(copies) + sum(map(len, by_type.values()))}.parquet"
-            pq.write_table(arrow, file)
-            statement = (
-                f"COPY `{rtype}` FROM {_literal(str(file))} (from='{source}', to='{target}')"
-            )
-            by_type.setdefault(rtype, []).append(statement)
-        copies.extend(by_type.items())
-        return copies
+            updates.append((f"MATCH (x:`{table.name}`) WHERE x.id = $id SET {clause}", params))
+            report.nodes_updated += 1
 
     def _write(
         self,
@@ -624,6 +864,71 @@ class LadybugStore:
                 props = dict(zip(cols, row, strict=True))
                 graph.add_edge(Edge(edge_id, name, source, target, props))
         return graph
+
+    def iter_graph(self, chunk_size: int = 100_000) -> Iterator[Graph]:
+        """Everything the store holds, as Graphs of about ``chunk_size`` elements each.
+
+        Nodes come first, table by table, then relationships; together the chunks equal
+        :meth:`read_graph`, but only one chunk is in memory at a time. Tables are read in
+        windows of node offsets (the engine's row numbers), relationships by the offsets of
+        their start nodes, so each window is a cheap scan whatever the store's size.
+        """
+        chunk = Graph()
+        for name, cols in self._present.items():
+            spec = self._tables[name]
+            if spec.rel:
+                continue
+            returns = "".join(f", n.`{c}`" for c in cols)
+            query = (
+                f"MATCH (n:`{name}`) WHERE offset(id(n)) >= $lo AND offset(id(n)) < $hi "
+                f"RETURN n.id{returns}"
+            )
+            for ids, *values in self._windows(name, query, chunk_size):
+                for node_id, *row in zip(ids, *values, strict=True):
+                    chunk.nodes[node_id] = Node(node_id, name, dict(zip(cols, row, strict=True)))
+                if len(chunk) >= chunk_size:
+                    yield chunk
+                    chunk = Graph()
+        for name, cols in self._present.items():
+            spec = self._tables[name]
+            if not spec.rel:
+                continue
+            returns = "".join(f", r.`{c}`" for c in cols)
+            for source in dict.fromkeys(a for a, _ in spec.pairs):
+                if source not in self._present:
+                    continue
+                query = (
+                    f"MATCH (a:`{source}`)-[r:`{name}`]->(b) "
+                    f"WHERE offset(id(a)) >= $lo AND offset(id(a)) < $hi "
+                    f"RETURN r.id, a.id, b.id{returns}"
+                )
+                for ids, sources, targets, *values in self._windows(source, query, chunk_size):
+                    for edge_id, a, b, *row in zip(ids, sources, targets, *values, strict=True):
+                        props = dict(zip(cols, row, strict=True))
+                        chunk.edges[edge_id] = Edge(edge_id, name, a, b, props)
+                    if len(chunk) >= chunk_size:
+                        yield chunk
+                        chunk = Graph()
+        if len(chunk):
+            yield chunk
+
+    def _windows(self, table: str, query: str, rows: int) -> Iterator[list[list[Any]]]:
+        """A query's columns over windows of ``table``'s node offsets, about ``rows`` rows each.
+
+        The window widens or narrows after each one so that the rows it returns stay near
+        ``rows`` (a relationship's start nodes may have any number of relationships).
+        """
+        top = self._rows(f"MATCH (n:`{table}`) RETURN max(offset(id(n)))")[0][0]
+        if top is None:
+            return
+        lo, width = 0, rows
+        while lo <= top:
+            columns = self._columns(query, {"lo": lo, "hi": lo + width})
+            lo += width
+            got = len(columns[0])
+            if got:
+                yield columns
+            width = max(1, min(width * 4, int(width * rows / got))) if got else width * 4
 
     def stats(self) -> dict[str, int]:
         """Nodes per label, then relationships per type, each sorted by name; zeros left out."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from kg.config import Neo4jConfig
@@ -177,69 +177,41 @@ class Neo4jStore:
     # -- loading -----------------------------------------------------------------------------------
 
     def load(self, graph: Graph, progress: Progress | None = None) -> LoadReport:
-        """Merge the graph into the database in one managed write transaction."""
+        """Merge the graph into the database in one managed write transaction.
+
+        The driver retries the transaction as a whole on transient errors.
+        """
+        return self.load_chunks([graph], progress)
+
+    def load_chunks(self, chunks: Iterable[Graph], progress: Progress | None = None) -> LoadReport:
+        """Merge a stream of graphs into the database, all of them in one transaction.
+
+        Each chunk is written as it comes (batched statements inside the open transaction) and
+        dropped; the transaction commits once the chunks are exhausted, so an exception from
+        the iterator (facts found invalid in their last file) writes nothing. A sequence (a
+        list of graphs) runs as a managed transaction that the driver may retry; a one-pass
+        iterator runs in an explicit transaction, not retried. Progress is reported per batch
+        as (step, elements done, elements in all the chunks, or 0 when that is unknown).
+
+        Raises:
+            StoreError: the graph does not fit the ontology or the database, or Neo4j refused
+                it; nothing was written.
+        """
         from neo4j import exceptions as nex
 
         started = time.monotonic()
         self.ensure_schema()
-        node_groups = [(label, nodes) for label, nodes in graph.nodes_by_label().items()]
-        edge_groups = self._edge_groups(graph)
-        total = len(graph.nodes) + len(graph.edges)
-        report = LoadReport()
-
-        def work(tx: Any) -> LoadReport:
-            counts = LoadReport()
-            done = 0
-            clash = _label_clash(tx, node_groups, self.ont)
-            if clash is not None:
-                node_id, held, given = clash
-                raise StoreError(
-                    f"node {node_id!r} is a {held} in the database but a {given} in the graph"
-                )
-            for label, nodes in node_groups:
-                statement = _NODE_MERGE.format(label=_ident(label, self.ont))
-                for batch in _batches(nodes, self.batch_size):
-                    rows = [{"id": n.id, "props": {"id": n.id, **n.properties}} for n in batch]
-                    created, updated = tx.run(statement, rows=rows).single(strict=True)
-                    counts.nodes_created += created
-                    counts.nodes_updated += updated
-                    counts.unchanged += len(rows) - created - updated
-                    done += len(rows)
-                    if progress:
-                        progress(f"nodes {label}", done, total)
-            for (rtype, src, dst), edges in edge_groups:
-                statement = _EDGE_MERGE.format(
-                    type=_ident(rtype, self.ont),
-                    src=_ident(src, self.ont),
-                    dst=_ident(dst, self.ont),
-                )
-                for batch in _batches(edges, self.batch_size):
-                    rows = [
-                        {
-                            "id": e.id,
-                            "source": e.source,
-                            "target": e.target,
-                            "props": {"id": e.id, **e.properties},
-                        }
-                        for e in batch
-                    ]
-                    matched, created, updated = tx.run(statement, rows=rows).single(strict=True)
-                    if matched != len(rows):
-                        missing = _missing_endpoints(tx, batch, src, dst, self.ont)
-                        raise StoreError(
-                            f"cannot load {rtype} relationships: no node with id {missing!r} in the graph or the database"
-                        )
-                    counts.edges_created += created
-                    counts.edges_updated += updated
-                    counts.unchanged += len(rows) - created - updated
-                    done += len(rows)
-                    if progress:
-                        progress(f"relationships {rtype}", done, total)
-            return counts
-
         try:
             with self.driver.session(database=self.config.database) as session:
-                report = session.execute_write(work)
+                if isinstance(chunks, Sequence):
+                    total = sum(len(chunk) for chunk in chunks)
+                    report = session.execute_write(
+                        lambda tx: _Load(self, tx, progress, total).run(chunks)
+                    )
+                else:
+                    with session.begin_transaction() as tx:
+                        report = _Load(self, tx, progress, 0).run(chunks)
+                        tx.commit()
         except KGError:
             raise
         except nex.ClientError as exc:
@@ -252,33 +224,6 @@ class Neo4jStore:
             ) from None
         report.seconds = time.monotonic() - started
         return report
-
-    def _edge_groups(self, graph: Graph) -> list[tuple[tuple[str, str, str], list[Edge]]]:
-        """Edges grouped by (type, start label, end label) so every MATCH can use a label's index."""
-        unknown = {e.source for e in graph.edges.values() if e.source not in graph.nodes}
-        unknown |= {e.target for e in graph.edges.values() if e.target not in graph.nodes}
-        labels = {n.id: n.label for n in graph.nodes.values()}
-        if unknown:
-            for node_id, node_labels in self._run(
-                "MATCH (n) WHERE n.id IN $ids RETURN n.id, labels(n)", {"ids": sorted(unknown)}
-            ):
-                known = [x for x in node_labels if x in self.ont.classes]
-                if known:
-                    labels[node_id] = known[0]
-        groups: dict[tuple[str, str, str], list[Edge]] = {}
-        for edge in graph.edges.values():
-            if edge.source not in labels or edge.target not in labels:
-                missing = edge.source if edge.source not in labels else edge.target
-                raise StoreError(
-                    f"cannot load relationship {edge.id!r}: no node with id {missing!r} in the graph or the database"
-                )
-            key = (edge.type, labels[edge.source], labels[edge.target])
-            if not self.ont.allows(*key):
-                raise StoreError(
-                    f"relationship {edge.id!r}: {key[0]} cannot go from {key[1]} to {key[2]}"
-                )
-            groups.setdefault(key, []).append(edge)
-        return list(groups.items())
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -299,6 +244,48 @@ class Neo4jStore:
                 edge_id = p.pop("id")
                 graph.add_edge(Edge(edge_id, rtype, source, target, p))
         return graph
+
+    def iter_graph(self, chunk_size: int = 100_000) -> Iterator[Graph]:
+        """Everything the database holds of the ontology, as Graphs of at most ``chunk_size``.
+
+        Nodes label by label, then relationships type by type, each read in pages ordered by id
+        (the constraint's and the relationship index's order), so only one page is in memory.
+        """
+        for label in self.ont.node_labels:
+            query = (
+                f"MATCH (n:{_ident(label, self.ont)}) WHERE n.id > $after "
+                "RETURN n.id AS id, properties(n) AS p ORDER BY n.id LIMIT $size"
+            )
+            for page in self._pages(query, chunk_size):
+                chunk = Graph()
+                for node_id, props in page:
+                    p = dict(props)
+                    p.pop("id", None)
+                    chunk.nodes[node_id] = Node(node_id, label, p)
+                yield chunk
+        for rtype in self.ont.relationships:
+            query = (
+                f"MATCH (a)-[r:{_ident(rtype, self.ont)}]->(b) WHERE r.id > $after "
+                "RETURN r.id AS id, a.id, b.id, properties(r) ORDER BY r.id LIMIT $size"
+            )
+            for page in self._pages(query, chunk_size):
+                chunk = Graph()
+                for edge_id, source, target, props in page:
+                    p = dict(props)
+                    p.pop("id", None)
+                    chunk.edges[edge_id] = Edge(edge_id, rtype, source, target, p)
+                yield chunk
+
+    def _pages(self, query: str, size: int) -> Iterator[list[Any]]:
+        after = ""
+        while True:
+            page = self._run(query, {"after": after, "size": size})
+            if not page:
+                return
+            yield page
+            if len(page) < size:
+                return
+            after = page[-1][0]
 
     def query(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
         """Run one statement with parameters; values come back as plain Python."""
@@ -333,66 +320,7 @@ class Neo4jStore:
         return sorted(r[0] for r in self._run("SHOW CONSTRAINTS YIELD name RETURN name"))
 
 
-# Rows: {id, props}. Counts what is new and what changes before writing, and writes only those.
-_NODE_MERGE = """
-UNWIND $rows AS row
-OPTIONAL MATCH (old:{label} {{id: row.id}})
-WITH row, old IS NULL AS created, old IS NOT NULL AND properties(old) <> row.props AS changed
-WITH collect(CASE WHEN created OR changed THEN row END) AS todo,
-     sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
-     sum(CASE WHEN changed THEN 1 ELSE 0 END) AS updated
-CALL (todo) {{
-  UNWIND todo AS row
-  MERGE (n:{label} {{id: row.id}})
-  SET n = row.props
-}}
-RETURN created, updated
-"""
-
-# Rows: {id, source, target, props}. matched counts rows whose two endpoints exist.
-_EDGE_MERGE = """
-UNWIND $rows AS row
-MATCH (a:{src} {{id: row.source}})
-MATCH (b:{dst} {{id: row.target}})
-OPTIONAL MATCH (a)-[old:{type} {{id: row.id}}]->(b)
-WITH row, a, b, old IS NULL AS created, old IS NOT NULL AND properties(old) <> row.props AS changed
-WITH collect(CASE WHEN created OR changed THEN {{a: a, b: b, row: row}} END) AS todo,
-     count(row) AS matched,
-     sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
-     sum(CASE WHEN changed THEN 1 ELSE 0 END) AS updated
-CALL (todo) {{
-  UNWIND todo AS item
-  WITH item.a AS a, item.b AS b, item.row AS row
-  MERGE (a)-[r:{type} {{id: row.id}}]->(b)
-  SET r = row.props
-}}
-RETURN matched, created, updated
-"""
-
-
 _HELD_AS = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id LIMIT 1"
-
-
-def _label_clash(
-    tx: Any, node_groups: list[tuple[str, list[Node]]], ont: Ontology
-) -> tuple[str, str, str] | None:
-    """An id the database holds under another label than the graph gives it: (id, held, given).
-
-    Constraints make an id unique per label only, so without this check MERGE would add a second
-    node with the same id under the other label.
-    """
-    present = {record[0] for record in tx.run("CALL db.labels() YIELD label RETURN label")}
-    for held in ont.node_labels:
-        if held not in present:
-            continue
-        for given, nodes in node_groups:
-            if given == held:
-                continue
-            for batch in _batches([n.id for n in nodes], BATCH_SIZE):
-                record = tx.run(_HELD_AS.format(label=_ident(held, ont)), ids=batch).single()
-                if record is not None:
-                    return record[0], held, given
-    return None
 
 
 def _missing_endpoints(tx: Any, edges: list[Edge], src: str, dst: str, ont: Ontology) -> str:
@@ -420,3 +348,235 @@ def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:
 def _first_line(exc: BaseException) -> str:
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     return str(text).strip().splitlines()[0]
+
+
+class _Load:
+    """One load inside one transaction: chunks written as they come, references resolved.
+
+    Kept across chunks: the label of every node id the load wrote (to pick the index each
+    relationship's end nodes are matched by), the labels and types the database held when the
+    load started (only those need an existence check), and relationships whose end node has not
+    come yet.
+    """
+
+    def __init__(self, store: Neo4jStore, tx: Any, progress: Progress | None, total: int) -> None:
+        self.store = store
+        self.ont = store.ont
+        self.tx = tx
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.batch = store.batch_size
+        self.report = LoadReport()
+        self.labels: dict[str, str] = {}  # node id -> label, for nodes of this load or looked up
+        self.pending: list[Edge] = []  # relationships with an end node not seen yet
+        self.waiting: dict[tuple[str, str, str], list[Edge]] = {}  # to be written, by group
+        self.queued = 0  # relationships waiting
+        self.queue_max = 20 * self.batch
+        # Counts come from the count store: cheap whatever the size. (db.labels() would also
+        # list labels whose nodes were all deleted.)
+        self.held_labels = [
+            label
+            for label in self.ont.node_labels
+            if tx.run(f"MATCH (n:{_ident(label, self.ont)}) RETURN count(n)").single(strict=True)[0]
+        ]
+        self.held_types = frozenset(
+            rtype
+            for rtype in self.ont.relationships
+            if tx.run(f"MATCH ()-[r:{_ident(rtype, self.ont)}]->() RETURN count(r)").single(
+                strict=True
+            )[0]
+        )
+
+    def run(self, chunks: Iterable[Graph]) -> LoadReport:
+        for chunk in chunks:
+            self.nodes(chunk)
+            self.resolve(chunk.edges.values(), final=False)
+            self.flush(self.batch)
+        pending, self.pending = self.pending, []
+        self.resolve(pending, final=True)
+        self.flush(1)
+        return self.report
+
+    def flush(self, least: int) -> None:
+        """Write the relationship groups holding ``least`` rows or more, in full batches.
+
+        Relationships wait across chunks (a chunk splits into hundreds of small groups by type
+        and end labels), so statements carry full batches; when too many wait, the largest
+        groups go first.
+        """
+        for key in list(self.waiting):
+            edges = self.waiting[key]
+            if len(edges) >= least:
+                full = len(edges) - len(edges) % self.batch if least > 1 else len(edges)
+                self.edges(key, edges[:full])
+                self.waiting[key] = edges[full:]
+                self.queued -= full
+        while self.queued > self.queue_max:
+            key = max(self.waiting, key=lambda k: len(self.waiting[k]))
+            edges = self.waiting.pop(key)
+            self.edges(key, edges)
+            self.queued -= len(edges)
+
+    def step(self, what: str, rows: int) -> None:
+        self.done += rows
+        if self.progress is not None:
+            self.progress(what, self.done, self.total)
+
+    # -- nodes -------------------------------------------------------------------------------------
+
+    def nodes(self, chunk: Graph) -> None:
+        for label, nodes in chunk.nodes_by_label().items():
+            name = _ident(label, self.ont)
+            for node in nodes:
+                if self.labels.setdefault(node.id, label) != label:
+                    raise StoreError(
+                        f"node {node.id!r} is given as a {self.labels[node.id]} and as a {label}"
+                    )
+            for batch in _batches(nodes, self.batch):
+                ids = [n.id for n in batch]
+                self.clash(label, ids)
+                stored: dict[str, dict[str, Any]] = {}
+                if label in self.held_labels:
+                    query = _NODES_HELD.format(label=name)
+                    stored = {r[0]: r[1] for r in self.tx.run(query, ids=ids)}
+                fresh = [{"id": n.id, **n.properties} for n in batch if n.id not in stored]
+                if fresh:
+                    self.tx.run(_NODES_MERGE.format(label=name), rows=fresh).consume()
+                    self.report.nodes_created += len(fresh)
+                changed = [
+                    {"id": n.id, **n.properties}
+                    for n in batch
+                    if n.id in stored and stored[n.id] != {"id": n.id, **n.properties}
+                ]
+                if changed:
+                    self.tx.run(_NODES_SET.format(label=name), rows=changed).consume()
+                    self.report.nodes_updated += len(changed)
+                self.report.unchanged += len(stored) - len(changed)
+                self.step(f"nodes {label}", len(batch))
+
+    def clash(self, label: str, ids: list[str]) -> None:
+        """Refuse an id the database holds under another label (constraints are per label)."""
+        for held in self.held_labels:
+            if held == label:
+                continue
+            record = self.tx.run(_HELD_AS.format(label=_ident(held, self.ont)), ids=ids).single()
+            if record is not None:
+                raise StoreError(
+                    f"node {record[0]!r} is a {held} in the database but a {label} in the graph"
+                )
+
+    # -- relationships -----------------------------------------------------------------------------
+
+    def resolve(self, edges: Iterable[Edge], final: bool) -> None:
+        """Queue edges by (type, start label, end label); the ones with unknown ends wait."""
+        edges = list(edges)
+        unknown = {e.source for e in edges if e.source not in self.labels}
+        unknown |= {e.target for e in edges if e.target not in self.labels}
+        if unknown:
+            self.look_up(sorted(unknown))
+        labels, waiting = self.labels, self.waiting
+        for edge in edges:
+            source, target = labels.get(edge.source), labels.get(edge.target)
+            if source is None or target is None:
+                if not final:
+                    self.pending.append(edge)
+                    continue
+                missing = edge.source if source is None else edge.target
+                raise StoreError(
+                    f"cannot load relationship {edge.id!r}: no node with id {missing!r} in the graph or the database"
+                )
+            key = (edge.type, source, target)
+            group = waiting.get(key)
+            if group is None:
+                if edge.type not in self.ont.relationships:
+                    raise StoreError(
+                        f"relationship {edge.id!r}: the ontology has no relationship {edge.type!r}"
+                    )
+                if not self.ont.allows(*key):
+                    raise StoreError(
+                        f"relationship {edge.id!r}: {key[0]} cannot go from {key[1]} to {key[2]}"
+                    )
+                group = waiting[key] = []
+            group.append(edge)
+            self.queued += 1
+
+    def look_up(self, ids: list[str]) -> None:
+        """Learn the labels of nodes the database held before this load (one index per label)."""
+        for label in self.held_labels:
+            query = _NODES_FOUND.format(label=_ident(label, self.ont))
+            for batch in _batches(ids, self.batch):
+                for record in self.tx.run(query, ids=batch):
+                    self.labels.setdefault(record[0], label)
+
+    def edges(self, key: tuple[str, str, str], edges: list[Edge]) -> None:
+        rtype, src, dst = key
+        names = {
+            "type": _ident(rtype, self.ont),
+            "src": _ident(src, self.ont),
+            "dst": _ident(dst, self.ont),
+        }
+        for batch in _batches(edges, self.batch):
+            stored: dict[str, tuple[str, str, dict[str, Any]]] = {}
+            if rtype in self.held_types:
+                query = _EDGES_HELD.format(**names)
+                stored = {
+                    r[0]: (r[1], r[2], r[3]) for r in self.tx.run(query, ids=[e.id for e in batch])
+                }
+            fresh, changed = [], []
+            for e in batch:
+                row = {
+                    "source": e.source,
+                    "target": e.target,
+                    "props": {"id": e.id, **e.properties},
+                }
+                held = stored.get(e.id)
+                if held is None:
+                    fresh.append(row)
+                    continue
+                if (held[0], held[1]) != (e.source, e.target):
+                    raise StoreError(
+                        f"relationship {e.id!r} goes from {held[0]!r} to {held[1]!r} in the "
+                        f"database but from {e.source!r} to {e.target!r} in the graph"
+                    )
+                if held[2] != row["props"]:
+                    changed.append(row)
+            if fresh:
+                query = _EDGES_MERGE.format(**names)
+                matched = self.tx.run(query, rows=fresh).single(strict=True)[0]
+                if matched != len(fresh):
+                    missing = _missing_endpoints(self.tx, batch, src, dst, self.ont)
+                    raise StoreError(
+                        f"cannot load {rtype} relationships: no node with id {missing!r} in the graph or the database"
+                    )
+                self.report.edges_created += len(fresh)
+            if changed:
+                self.tx.run(_EDGES_SET.format(**names), rows=changed).consume()
+                self.report.edges_updated += len(changed)
+            self.report.unchanged += len(stored) - len(changed)
+            self.step(f"relationships {rtype}", len(batch))
+
+
+# Nodes and relationships the database holds already, with their properties, by id.
+_NODES_HELD = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id, properties(n)"
+_NODES_FOUND = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id"
+_EDGES_HELD = (
+    "UNWIND $ids AS id MATCH (a)-[r:{type} {{id: id}}]->(b) RETURN r.id, a.id, b.id, properties(r)"
+)
+# New rows. MERGE rather than CREATE: a concurrent load of the same facts waits on the lock of
+# the id (nodes) or of both end nodes (relationships) and then finds the element, never doubles it.
+_NODES_MERGE = "UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) ON CREATE SET n = row"
+_EDGES_MERGE = """
+UNWIND $rows AS row
+MATCH (a:{src} {{id: row.source}})
+MATCH (b:{dst} {{id: row.target}})
+MERGE (a)-[r:{type} {{id: row.props.id}}]->(b) ON CREATE SET r = row.props
+RETURN count(*)
+"""
+# Changed rows: the properties are replaced as a whole, so a property the facts dropped goes.
+_NODES_SET = "UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET n = row"
+_EDGES_SET = """
+UNWIND $rows AS row
+MATCH (a:{src} {{id: row.source}})-[r:{type} {{id: row.props.id}}]->(b:{dst} {{id: row.target}})
+SET r = row.props
+"""

@@ -1,0 +1,1163 @@
+"""Benchmarks of kg on generated corpora of growing size: ``scripts/bench``.
+
+``scripts/bench --sizes 10000,100000,1000000 --json bench.json`` generates (or reuses) a corpus of
+each size with :func:`kg.generate.generate_corpus` (seed 1, in ``--cache``, reused while its
+manifest matches), then measures, each step in a fresh Python process so that its peak resident
+memory (``ru_maxrss``) is its own:
+
+- ``parse``: reading and validating the facts (:func:`kg.facts.iter_facts`, streamed);
+- ``load ladybug``: ``kg load`` into a new embedded store (facts streamed into
+  :meth:`~kg.stores.ladybug.LadybugStore.load_chunks`); the time spent in the store (total less
+  the time spent reading facts) against ``raw COPY``: the same tables, exported from kg's store to
+  one Parquet file per table (and per end-label pair), copied into a new database with the same
+  schema in one transaction (``COPY ... FROM``, then ``COMMIT``);
+- ``reload ladybug`` (sizes up to ``--reload-max``): the same facts again, which must change
+  nothing;
+- with ``NEO4J_URI`` set (else a "skipped: no Neo4j" row): ``merge loop`` (a subset of
+  ``--merge-sample`` elements, each ``MERGE``\\ d in its own transaction, the naive way), ``raw
+  CREATE`` (every element of the store, ``UNWIND $rows CREATE`` in batches of 10,000 each
+  committed, relationships matched to their end nodes by the constraint's index; only the time
+  in the server counts) and kg's ``load neo4j`` (one transaction) and ``reload neo4j``;
+- ``export turtle`` and ``export ntriples`` from kg's store (read back in chunks) to a file, and
+  the serializer's rate against rdflib's ``Graph.serialize`` of the same triples, both on a
+  sample of ``--rdf-sample`` elements taken from every table, where kg's output is also checked
+  isomorphic to rdflib's graph (``rdflib.compare``); the whole Turtle file is parsed again by
+  pyoxigraph (when installed) to check it is valid and holds every triple;
+- ``networkx actors`` and ``networkx full``: :func:`kg.export.nx.actor_view` and
+  :func:`kg.export.nx.to_networkx` built from the store's chunks, timed, and their memory per
+  edge measured with ``tracemalloc`` in a second run (the full graph on at most
+  ``--nx-full-max`` elements, as the bytes per edge do not depend on the size);
+- at the largest size, every query of ``cypher/`` on both engines, each in a process of its own
+  stopped after ``--query-timeout`` seconds: the median of ``--repeat`` runs after one warm-up
+  run; on Neo4j the slowest one's ``PROFILE``.
+
+The queries' parameters default to the article's ids; on a corpus they are taken from the store
+(:func:`corpus_parameters`): the smallest Person id (``actor_timeline``), the two largest
+(``shortest_path``, see :func:`corpus_parameters` why), the smallest Negotiation, Conflict, Demand and Call
+ids (``negotiation``, ``mediators``, ``fact_sources``, ``call_topics``), the smallest Country id
+(``offices``), status ``planned`` where a query filters by status (``null``, every fact, lists
+the whole corpus: a listing, not a question), and the article's other defaults.
+
+Every figure is printed with its baseline from the same run and their ratio: the machine is
+noisy, ratios are what compare across runs. Progress goes to stderr, the table to stdout, and
+``--json FILE`` writes every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KGError
+from kg.model import Graph
+
+__all__ = [
+    "BENCH_MARKER",
+    "Step",
+    "Timed",
+    "corpus_parameters",
+    "ensure_corpus",
+    "main",
+    "render_table",
+    "run_bench",
+]
+
+BENCH_MARKER = "KgBenchMarker"  # the node the bench leaves in a Neo4j database it may wipe
+SEED = 1
+QUERY_STATUS = "planned"
+
+STEPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _step(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    def register(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        STEPS[name] = func
+        return func
+
+    return register
+
+
+def _say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Timed:
+    """An iterable of chunks that counts the time spent producing them.
+
+    Wrapping a chunk source (facts being parsed, a store being read) in it splits a streamed
+    step's time into the source's share and the consumer's (the store's or the writer's).
+
+    >>> timed = Timed(iter([Graph(), Graph()]))
+    >>> len(list(timed)), timed.chunks, timed.seconds >= 0
+    (2, 2, True)
+    """
+
+    def __init__(self, chunks: Iterable[Graph]) -> None:
+        self._chunks = chunks
+        self.seconds = 0.0
+        self.chunks = 0
+        self.nodes = 0
+        self.edges = 0
+
+    def __iter__(self) -> Iterator[Graph]:
+        iterator = iter(self._chunks)
+        while True:
+            started = time.perf_counter()
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                self.seconds += time.perf_counter() - started
+                return
+            self.seconds += time.perf_counter() - started
+            self.chunks += 1
+            self.nodes += len(chunk.nodes)
+            self.edges += len(chunk.edges)
+            yield chunk
+
+
+# ------------------------------------------------------------------------------------------ corpus
+
+
+def ensure_corpus(cache: Path, events: int, seed: int = SEED) -> Path:
+    """The folder of a generated corpus of ``events`` events, generated unless cached.
+
+    The cached one is reused when its manifest names the same events and seed and every file
+    it lists is there.
+    """
+    from kg.generate import MANIFEST, generate_corpus
+
+    folder = cache / f"corpus-{events}-seed{seed}"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = [*manifest["files"], *manifest["texts"]]
+        if (
+            manifest["events"] == events
+            and manifest["seed"] == seed
+            and all((folder / name).is_file() for name in files)
+        ):
+            return folder
+    _say(f"generating a corpus of {events} events in {folder}")
+    generate_corpus(events, seed, folder)
+    return folder
+
+
+def _corpus_paths(corpus: str) -> list[Path]:
+    from kg.generate import corpus_paths
+
+    return corpus_paths(Path(corpus))
+
+
+# ------------------------------------------------------------------------------------------ steps
+
+
+@_step("parse")
+def _parse(ctx: dict[str, Any]) -> dict[str, Any]:
+    from kg.facts import iter_facts
+
+    started = time.perf_counter()
+    timed = Timed(iter_facts(*_corpus_paths(ctx["corpus"])))
+    for _ in timed:
+        pass
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "elements": timed.nodes + timed.edges, "nodes": timed.nodes}
+
+
+@_step("load_ladybug")
+def _load_ladybug(ctx: dict[str, Any]) -> dict[str, Any]:
+    from kg.facts import iter_facts
+    from kg.stores.ladybug import LadybugStore
+
+    started = time.perf_counter()
+    timed = Timed(iter_facts(*_corpus_paths(ctx["corpus"])))
+    with LadybugStore(ctx["db"]) as store:
+        report = store.load_chunks(timed)
+    total = time.perf_counter() - started
+    return {
+        "seconds": total - timed.seconds,
+        "total_seconds": total,
+        "parse_seconds": timed.seconds,
+        "elements": timed.nodes + timed.edges,
+        "created": report.nodes_created + report.edges_created,
+        "changed": report.changed,
+        "unchanged": report.unchanged,
+    }
+
+
+@_step("raw_ladybug_files")
+def _raw_ladybug_files(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Export every table of kg's store to Parquet, one file per table and end-label pair."""
+    import ladybug
+
+    from kg.stores.ladybug import LadybugStore
+
+    folder = Path(ctx["folder"])
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    with LadybugStore(ctx["db"], read_only=True) as store:
+        tables = store._tables  # the schema kg derived, so the raw copy has the same tables
+    db = ladybug.Database(ctx["db"], read_only=True)
+    conn = ladybug.Connection(db)
+    copies: list[str] = []
+    rows = 0
+    for table in tables.values():
+        columns = ", ".join(f"x.`{c.name}` AS `{c.name}`" for c in table.columns)
+        if not table.rel:
+            file = folder / f"{table.name}.parquet"
+            query = f"MATCH (x:`{table.name}`) RETURN x.id AS id, {columns}"
+            pairs = [(query, file, f"COPY `{table.name}` FROM '{file}'")]
+        else:
+            pairs = []
+            for source, target in table.pairs:
+                file = folder / f"{table.name}-{source}-{target}.parquet"
+                query = (
+                    f"MATCH (a:`{source}`)-[x:`{table.name}`]->(b:`{target}`) "
+                    f"RETURN a.id AS `from`, b.id AS `to`, x.id AS id, {columns}"
+                )
+                copy = f"COPY `{table.name}` FROM '{file}' (from='{source}', to='{target}')"
+                pairs.append((query, file, copy))
+        for query, file, copy in pairs:
+            counted: Any = conn.execute(f"{query.split(' RETURN ')[0]} RETURN count(*)")
+            count = counted.get_all()[0][0]
+            if count:
+                conn.execute(f"COPY ({query}) TO '{file}'")
+                copies.append(copy)
+                rows += count
+    conn.close()
+    db.close()
+    (folder / "copy.json").write_text(json.dumps(copies), encoding="utf-8")
+    return {"statements": len(copies), "elements": rows}
+
+
+@_step("raw_ladybug")
+def _raw_ladybug(ctx: dict[str, Any]) -> dict[str, Any]:
+    """COPY the exported files into a new database with kg's schema, in one transaction."""
+    import ladybug
+
+    from kg.stores.ladybug import schema_statements
+
+    copies = json.loads((Path(ctx["folder"]) / "copy.json").read_text(encoding="utf-8"))
+    db = ladybug.Database(ctx["db"])
+    conn = ladybug.Connection(db)
+    for statement in schema_statements():
+        conn.execute(statement)
+    started = time.perf_counter()
+    conn.execute("BEGIN TRANSACTION")
+    for statement in copies:
+        conn.execute(statement)
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    conn.close()
+    db.close()
+    return {"seconds": seconds, "statements": len(copies)}
+
+
+def _neo4j_driver() -> Any:
+    import neo4j
+
+    from kg.config import Neo4jConfig
+
+    config = Neo4jConfig.resolve()
+    return neo4j.GraphDatabase.driver(config.uri, auth=(config.username, config.password or "")), (
+        config.database
+    )
+
+
+def _wipe_neo4j() -> None:
+    """Empty the database, which must hold nothing but what the bench put there."""
+    from kg.stores.neo4j import Neo4jStore
+
+    driver, database = _neo4j_driver()
+    with driver:
+        records, _, _ = driver.execute_query(
+            f"OPTIONAL MATCH (m:{BENCH_MARKER}) WITH count(m) AS marked "
+            "MATCH (n) RETURN marked, count(n)",
+            database_=database,
+        )
+        marked, nodes = records[0] if records else (0, 0)
+        if nodes and not marked:
+            raise KGError(
+                f"refusing to empty Neo4j database {database!r}: it holds {nodes} nodes the "
+                "bench did not create (point NEO4J_URI at a database of its own)"
+            )
+        with driver.session(database=database) as session:
+            session.run(
+                f"MATCH (n) WHERE NOT n:{BENCH_MARKER} "
+                "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
+            if not marked:
+                session.run(f"CREATE (:{BENCH_MARKER} {{created_by: 'kg bench'}})").consume()
+    from kg.config import Neo4jConfig
+
+    with Neo4jStore(Neo4jConfig.resolve()) as store:
+        store.ensure_schema()
+
+
+@_step("load_neo4j")
+def _load_neo4j(ctx: dict[str, Any]) -> dict[str, Any]:
+    from kg.config import Neo4jConfig
+    from kg.facts import iter_facts
+    from kg.stores.neo4j import Neo4jStore
+
+    if ctx.get("wipe"):
+        _wipe_neo4j()
+    started = time.perf_counter()
+    timed = Timed(iter_facts(*_corpus_paths(ctx["corpus"])))
+    with Neo4jStore(Neo4jConfig.resolve(), batch_size=ctx["batch"]) as store:
+        report = store.load_chunks(timed)
+    total = time.perf_counter() - started
+    return {
+        "seconds": total - timed.seconds,
+        "total_seconds": total,
+        "parse_seconds": timed.seconds,
+        "elements": timed.nodes + timed.edges,
+        "created": report.nodes_created + report.edges_created,
+        "changed": report.changed,
+        "unchanged": report.unchanged,
+    }
+
+
+def _sample(db: str, per_table: int, ends: bool = False) -> Graph:
+    """Up to ``per_table`` nodes of every label and relationships of every type of a store.
+
+    With ``ends``, the end nodes of the sampled relationships are added too.
+    """
+    from kg.model import Edge, Node
+    from kg.stores.ladybug import LadybugStore
+
+    sample = Graph()
+    with LadybugStore(db, read_only=True) as store:
+        present = store._present
+        for name, table in store._tables.items():
+            cols = present.get(name)
+            if cols is None:
+                continue
+            if table.rel:
+                returns = "".join(f", r.`{c}`" for c in cols)
+                ids, sources, targets, *values = store._columns(
+                    f"MATCH (a)-[r:`{name}`]->(b) RETURN r.id, a.id, b.id{returns} "
+                    f"LIMIT {per_table}"
+                )
+                for edge_id, a, b, *row in zip(ids, sources, targets, *values, strict=True):
+                    props = dict(zip(cols, row, strict=True))
+                    sample.edges[edge_id] = Edge(edge_id, name, a, b, props)
+            else:
+                returns = "".join(f", n.`{c}`" for c in cols)
+                ids, *values = store._columns(
+                    f"MATCH (n:`{name}`) RETURN n.id{returns} LIMIT {per_table}"
+                )
+                for node_id, *row in zip(ids, *values, strict=True):
+                    sample.nodes[node_id] = Node(node_id, name, dict(zip(cols, row, strict=True)))
+        if ends:
+            missing = sorted(
+                {e.source for e in sample.edges.values()}
+                | {e.target for e in sample.edges.values()}
+            )
+            missing = [i for i in missing if i not in sample.nodes]
+            for name, table in store._tables.items():
+                cols = present.get(name)
+                if table.rel or cols is None or not missing:
+                    continue
+                returns = "".join(f", n.`{c}`" for c in cols)
+                ids, *values = store._columns_for(
+                    f"MATCH (n:`{name}`) RETURN n.id{returns}", missing
+                )
+                for node_id, *row in zip(ids, *values, strict=True):
+                    sample.nodes[node_id] = Node(node_id, name, dict(zip(cols, row, strict=True)))
+    return sample
+
+
+@_step("merge_loop_neo4j")
+def _merge_loop_neo4j(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The naive way: each element MERGEd with its properties in a transaction of its own."""
+    _wipe_neo4j()
+    sample = _sample(ctx["db"], max(1, ctx["sample"] // 90), ends=True)
+    driver, database = _neo4j_driver()
+    started = time.perf_counter()
+    with driver, driver.session(database=database) as session:
+        for node in sample.nodes.values():
+            session.execute_write(
+                lambda tx, n=node: tx.run(
+                    f"MERGE (n:`{n.label}` {{id: $id}}) SET n = $props",
+                    id=n.id,
+                    props={"id": n.id, **n.properties},
+                ).consume()
+            )
+        for edge in sample.edges.values():
+            source, target = sample.nodes[edge.source].label, sample.nodes[edge.target].label
+            session.execute_write(
+                lambda tx, e=edge, a=source, b=target: tx.run(
+                    f"MATCH (a:`{a}` {{id: $source}}) MATCH (b:`{b}` {{id: $target}}) "
+                    f"MERGE (a)-[r:`{e.type}` {{id: $id}}]->(b) SET r = $props",
+                    source=e.source,
+                    target=e.target,
+                    id=e.id,
+                    props={"id": e.id, **e.properties},
+                ).consume()
+            )
+    return {"seconds": time.perf_counter() - started, "elements": len(sample)}
+
+
+@_step("raw_neo4j")
+def _raw_neo4j(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Every element of kg's store, ``UNWIND $rows CREATE`` in committed batches."""
+    from kg.stores.ladybug import LadybugStore
+
+    _wipe_neo4j()
+    driver, database = _neo4j_driver()
+    batch = ctx["batch"]
+    labels: dict[str, str] = {}
+    server = 0.0
+    elements = 0
+
+    def run(query: str, rows: list[dict[str, Any]]) -> None:
+        nonlocal server, elements
+        started = time.perf_counter()
+        session.execute_write(lambda tx: tx.run(query, rows=rows).consume())
+        server += time.perf_counter() - started
+        elements += len(rows)
+
+    with (
+        driver,
+        driver.session(database=database) as session,
+        LadybugStore(ctx["db"], read_only=True) as store,
+    ):
+        for chunk in store.iter_graph(batch):
+            by_label: dict[str, list[dict[str, Any]]] = {}
+            for node in chunk.nodes.values():
+                labels[node.id] = node.label
+                by_label.setdefault(node.label, []).append({"id": node.id, **node.properties})
+            for label, rows in by_label.items():
+                run(f"UNWIND $rows AS row CREATE (n:`{label}`) SET n = row", rows)
+            by_key: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+            for edge in chunk.edges.values():
+                key = (edge.type, labels[edge.source], labels[edge.target])
+                by_key.setdefault(key, []).append(
+                    {"s": edge.source, "t": edge.target, "p": {"id": edge.id, **edge.properties}}
+                )
+            for (rtype, source, target), rows in by_key.items():
+                run(
+                    f"UNWIND $rows AS row MATCH (a:`{source}` {{id: row.s}}) "
+                    f"MATCH (b:`{target}` {{id: row.t}}) CREATE (a)-[r:`{rtype}`]->(b) "
+                    "SET r = row.p",
+                    rows,
+                )
+    return {"seconds": server, "elements": elements}
+
+
+@_step("export")
+def _export(ctx: dict[str, Any]) -> dict[str, Any]:
+    from kg.export import export
+    from kg.stores.ladybug import LadybugStore
+
+    out = Path(ctx["out"])
+    started = time.perf_counter()
+    with LadybugStore(ctx["db"], read_only=True) as store:
+        timed = Timed(store.iter_graph())
+        export(timed, ctx["format"], out)
+    total = time.perf_counter() - started
+    result: dict[str, Any] = {
+        "seconds": total - timed.seconds,
+        "total_seconds": total,
+        "read_seconds": timed.seconds,
+        "elements": timed.nodes + timed.edges,
+        "bytes": out.stat().st_size,
+    }
+    if ctx["format"] == "ntriples":
+        with out.open("rb") as stream:
+            result["triples"] = sum(
+                chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 24), b"")
+            )
+    return result
+
+
+@_step("rdflib")
+def _rdflib(ctx: dict[str, Any]) -> dict[str, Any]:
+    """kg's serializers against rdflib's on one sample; kg's output isomorphic to rdflib's."""
+    import io
+
+    from rdflib import Graph as RdfGraph
+    from rdflib.compare import isomorphic
+
+    from kg.export.rdf import generate_ntriples, generate_turtle, to_rdflib
+
+    sample = _sample(ctx["db"], ctx["per_table"])
+    result: dict[str, Any] = {"elements": len(sample)}
+    rdf = to_rdflib(sample)
+    result["triples"] = len(rdf)
+    for fmt, generate, rdflib_name in (
+        ("turtle", generate_turtle, "turtle"),
+        ("ntriples", generate_ntriples, "nt"),
+    ):
+        started = time.perf_counter()
+        text = "".join(generate(sample)).encode("utf-8")
+        kg_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        rdf.serialize(destination=io.BytesIO(), format=rdflib_name)
+        rdflib_seconds = time.perf_counter() - started
+        parsed = RdfGraph().parse(data=text, format=rdflib_name)
+        result[fmt] = {
+            "kg_seconds": kg_seconds,
+            "rdflib_seconds": rdflib_seconds,
+            "isomorphic": isomorphic(parsed, rdf),
+        }
+    return result
+
+
+@_step("validate_turtle")
+def _validate_turtle(ctx: dict[str, Any]) -> dict[str, Any]:
+    try:
+        import pyoxigraph
+    except ImportError:
+        return {"skipped": "pyoxigraph is not installed"}
+    started = time.perf_counter()
+    with open(ctx["out"], "rb") as stream:
+        triples = sum(1 for _ in pyoxigraph.parse(stream, format=pyoxigraph.RdfFormat.TURTLE))
+    return {"seconds": time.perf_counter() - started, "triples": triples}
+
+
+@_step("networkx")
+def _networkx(ctx: dict[str, Any]) -> dict[str, Any]:
+    import tracemalloc
+
+    from kg.export.nx import actor_view, to_networkx
+    from kg.stores.ladybug import LadybugStore
+
+    build = actor_view if ctx["view"] == "actors" else to_networkx
+    limit = ctx.get("limit") or 0
+
+    def chunks(store: Any) -> Iterator[Graph]:
+        taken = 0
+        for chunk in store.iter_graph():
+            if ctx["view"] == "actors":
+                from kg.export.nx import actor_chunks
+
+                chunk = next(actor_chunks([chunk]))
+            yield chunk
+            taken += len(chunk)
+            if limit and taken >= limit:
+                return
+
+    with LadybugStore(ctx["db"], read_only=True) as store:
+        started = time.perf_counter()
+        timed = Timed(chunks(store))
+        graph = build(timed)
+        seconds = time.perf_counter() - started - timed.seconds
+        edges = graph.number_of_edges()
+        nodes = graph.number_of_nodes()
+        del graph
+        # The view's own structure, its values shared with the graphs it is built from ...
+        held = list(chunks(store))
+        tracemalloc.start()
+        graph = build(held)
+        view = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del graph, held
+        # ... and with the values too, as when it is built from a stream.
+        tracemalloc.start()
+        graph = build(chunks(store))
+        streamed = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del graph
+    return {
+        "seconds": seconds,
+        "edges": edges,
+        "nodes": nodes,
+        "bytes": view,
+        "bytes_per_edge": view / max(edges, 1),
+        "streamed_bytes_per_edge": streamed / max(edges, 1),
+        "limited": bool(limit),
+    }
+
+
+def corpus_parameters(store: Any) -> dict[str, dict[str, Any]]:
+    """Parameters of the cypher/ queries that refer to ids and values a corpus holds.
+
+    Ids are the smallest of their label in the store (the same on both engines), but for
+    ``shortest_path``, which goes between the two Persons with the largest ids: the generator
+    gives low ids the most events, and the interaction network has one edge per event, so
+    between two busy actors the shortest paths are counted in millions and the query, which
+    lists them all, runs out of memory. A status filter is ``planned``. Queries not named keep
+    their defaults.
+    """
+
+    def first(label: str, skip: int = 0, order: str = "") -> str | None:
+        rows = store.query(
+            f"MATCH (n:{label}) RETURN n.id AS id ORDER BY id {order} SKIP {skip} LIMIT 1"
+        ).rows
+        return rows[0][0] if rows else None
+
+    person = first("Person")
+    return {
+        "actor_timeline": {"actor": person},
+        "shortest_path": {"from": first("Person", 0, "DESC"), "to": first("Person", 1, "DESC")},
+        "negotiation": {"negotiation": first("Negotiation")},
+        "mediators": {"conflict": first("Conflict")},
+        "fact_sources": {"fact": first("Demand")},
+        "call_topics": {"call": first("Call")},
+        "offices": {"institution": first("Country")},
+        "calls": {"status": QUERY_STATUS},
+        "facts_by_status": {"status": QUERY_STATUS},
+        "interactions": {"status": QUERY_STATUS},
+    }
+
+
+@_step("query")
+def _query(ctx: dict[str, Any]) -> dict[str, Any]:
+    """One query of the library: a warm-up run, then the median of ``repeat`` runs."""
+    from kg.queries import get_query, query_text, resolve_parameters
+
+    with _open_engine(ctx) as store:
+        query = get_query(ctx["name"])
+        values = resolve_parameters(query, corpus_parameters(store).get(query.name, {}))
+        text = query_text(query, store.engine)
+        rows = len(store.query(text, values).rows)
+        times = []
+        for _ in range(ctx["repeat"]):
+            started = time.perf_counter()
+            store.query(text, values)
+            times.append(time.perf_counter() - started)
+    result: dict[str, Any] = {
+        "median": statistics.median(times),
+        "rows": rows,
+        "parameters": values,
+    }
+    if ctx.get("plan"):
+        result["plan"] = _neo4j_plan(text, values)
+    return result
+
+
+def _neo4j_plan(text: str, parameters: dict[str, Any]) -> str:
+    """The PROFILE of a query: its operators with their rows and database hits."""
+    driver, database = _neo4j_driver()
+    with driver, driver.session(database=database) as session:
+        summary = session.run("PROFILE " + text, parameters).consume()
+    lines: list[str] = []
+
+    def walk(plan: Any, depth: int) -> None:
+        args = plan.arguments if hasattr(plan, "arguments") else plan.get("args", {})
+        operator = plan.operator_type if hasattr(plan, "operator_type") else plan["operatorType"]
+        children = plan.children if hasattr(plan, "children") else plan.get("children", [])
+        details = args.get("Details", "")
+        rows = getattr(plan, "rows", None) if hasattr(plan, "rows") else plan.get("rows")
+        hits = getattr(plan, "db_hits", None) if hasattr(plan, "db_hits") else plan.get("dbHits")
+        lines.append(f"{'  ' * depth}{operator} {details} rows={rows} db_hits={hits}".rstrip())
+        for child in children:
+            walk(child, depth + 1)
+
+    if summary.profile:
+        walk(summary.profile, 0)
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def _open_engine(ctx: dict[str, Any]) -> Iterator[Any]:
+    if ctx["engine"] == "neo4j":
+        from kg.config import Neo4jConfig
+        from kg.stores.neo4j import Neo4jStore
+
+        with Neo4jStore(Neo4jConfig.resolve()) as neo:
+            yield neo
+    else:
+        from kg.stores.ladybug import LadybugStore
+
+        with LadybugStore(ctx["db"], read_only=True) as lbug:
+            yield lbug
+
+
+# ------------------------------------------------------------------------------------------ driver
+
+
+@dataclass
+class Step:
+    """One measured step of a run: its figures and the peak memory of its process."""
+
+    size: int
+    name: str
+    result: dict[str, Any] = field(default_factory=dict)
+    rss_mb: float = 0.0
+    wall: float = 0.0
+
+
+def _run_step(
+    name: str, ctx: dict[str, Any], size: int, steps: list[Step], timeout: float | None = None
+) -> Step:
+    """Run one step in a fresh Python process; its JSON result and peak RSS become a Step."""
+    _say(f"{size:>9} {name} ...")
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kg.bench", "--step", name, "--context", json.dumps(ctx)],
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        _say(f"{size:>9} {name}: stopped after {timeout:.0f}s")
+        step = Step(size, name, {"failed": f"stopped after {timeout:.0f} s"}, 0.0, timeout or 0)
+        steps.append(step)
+        return step
+    wall = time.perf_counter() - started
+    if done.returncode != 0:  # recorded, and the run goes on (the table says it failed)
+        _say(f"{size:>9} {name}: failed with exit code {done.returncode}")
+        step = Step(size, name, {"failed": f"exit code {done.returncode}"}, 0.0, wall)
+        steps.append(step)
+        return step
+    payload = json.loads(done.stdout.strip().splitlines()[-1])
+    step = Step(size, name, payload["result"], payload["rss_mb"], wall)
+    steps.append(step)
+    _say(f"{size:>9} {name}: {wall:.1f}s, peak {step.rss_mb:.0f} MB")
+    return step
+
+
+def run_bench(
+    sizes: list[int],
+    cache: Path,
+    work: Path,
+    *,
+    repeat: int = 5,
+    reload_max: int = 100_000,
+    merge_sample: int = 2_000,
+    rdf_sample: int = 20_000,
+    nx_full_max: int = 2_000_000,
+    batch: int = 10_000,
+    neo4j: bool | None = None,
+    query_timeout: float = 600,
+) -> dict[str, Any]:
+    """Measure every step at every size; the figures as a JSON-ready dict."""
+    from kg.config import Neo4jConfig
+
+    if neo4j is None:
+        neo4j = Neo4jConfig.configured()
+    steps: list[Step] = []
+    for size in sizes:
+        corpus = str(ensure_corpus(cache, size))
+        base = work / str(size)
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
+        db = str(base / "kg.lbug")
+        _run_step("parse", {"corpus": corpus}, size, steps)
+        _run_step("load_ladybug", {"corpus": corpus, "db": db}, size, steps)
+        if size <= reload_max:
+            step = _run_step("load_ladybug", {"corpus": corpus, "db": db}, size, steps)
+            step.name = "reload_ladybug"
+        raw = str(base / "raw")
+        _run_step("raw_ladybug_files", {"db": db, "folder": raw}, size, steps)
+        _run_step("raw_ladybug", {"db": str(base / "raw.lbug"), "folder": raw}, size, steps)
+        shutil.rmtree(raw, ignore_errors=True)
+        shutil.rmtree(base / "raw.lbug", ignore_errors=True)
+        (base / "raw.lbug").unlink(missing_ok=True)
+        if neo4j:
+            _run_step("merge_loop_neo4j", {"db": db, "sample": merge_sample}, size, steps)
+            _run_step("raw_neo4j", {"db": db, "batch": batch}, size, steps)
+            ctx = {"corpus": corpus, "batch": batch, "wipe": True}
+            _run_step("load_neo4j", ctx, size, steps)
+            if size <= reload_max:
+                step = _run_step("load_neo4j", {**ctx, "wipe": False}, size, steps)
+                step.name = "reload_neo4j"
+        for fmt, suffix in (("ntriples", "nt"), ("turtle", "ttl")):
+            out = str(base / f"kg.{suffix}")
+            step = _run_step("export", {"db": db, "format": fmt, "out": out}, size, steps)
+            step.name = f"export_{fmt}"
+        _run_step("validate_turtle", {"out": str(base / "kg.ttl")}, size, steps)
+        for suffix in ("nt", "ttl"):
+            (base / f"kg.{suffix}").unlink(missing_ok=True)
+        per_table = max(1, rdf_sample // 43)
+        _run_step("rdflib", {"db": db, "per_table": per_table}, size, steps)
+        step = _run_step("networkx", {"db": db, "view": "actors"}, size, steps)
+        step.name = "networkx_actors"
+        step = _run_step("networkx", {"db": db, "view": "full", "limit": nx_full_max}, size, steps)
+        step.name = "networkx_full"
+        if size == max(sizes):
+            _queries(steps, size, db, repeat, neo4j, query_timeout)
+    return _summary(steps, sizes, neo4j)
+
+
+def _queries(
+    steps: list[Step], size: int, db: str, repeat: int, neo4j: bool, timeout: float
+) -> None:
+    """Every query on each engine, one process per query (a query may exhaust the engine)."""
+    from kg.queries import list_queries
+
+    names = [q.name for q in list_queries()]
+    for engine in ("ladybug", "neo4j") if neo4j else ("ladybug",):
+        results: dict[str, Any] = {}
+        peak = 0.0
+        for name in names:
+            ctx = {"engine": engine, "db": db, "repeat": repeat, "name": name}
+            step = _run_step("query", ctx, size, [], timeout=timeout)
+            results[name] = step.result
+            peak = max(peak, step.rss_mb)
+        timed = [n for n in names if "median" in results[n]]
+        failed = [n for n in names if "median" not in results[n]]
+        slowest = failed[0] if failed else max(timed, key=lambda n: results[n]["median"])
+        plan = None
+        if engine == "neo4j" and slowest in timed:
+            ctx = {"engine": engine, "db": db, "repeat": 1, "name": slowest, "plan": True}
+            plan = _run_step("query", ctx, size, [], timeout=timeout).result.get("plan")
+        steps.append(
+            Step(
+                size,
+                f"queries_{engine}",
+                {"queries": results, "slowest": slowest, "plan": plan},
+                peak,
+            )
+        )
+
+
+def _summary(steps: list[Step], sizes: list[int], neo4j: bool) -> dict[str, Any]:
+    import platform
+
+    from kg import __version__
+
+    versions = {"python": platform.python_version(), "kg": __version__}
+    for package in ("ladybug", "neo4j", "rdflib", "networkx", "pyarrow"):
+        with contextlib.suppress(ImportError, AttributeError):
+            versions[package] = __import__(package).__version__
+    return {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+            "platform": platform.platform(),
+        },
+        "versions": versions,
+        "sizes": sizes,
+        "neo4j": neo4j,
+        "steps": [
+            {"size": s.size, "step": s.name, "rss_mb": round(s.rss_mb), "wall": s.wall, **s.result}
+            for s in steps
+        ],
+    }
+
+
+# ------------------------------------------------------------------------------------------ table
+
+
+def _rate(count: float, seconds: float) -> str:
+    if not seconds:
+        return "-"
+    rate = count / seconds
+    return f"{rate / 1e6:.2f}M/s" if rate >= 1e6 else f"{rate / 1e3:.1f}k/s"
+
+
+def _table_rows(summary: dict[str, Any]) -> list[list[str]]:
+    by = {(s["size"], s["step"]): s for s in summary["steps"] if "failed" not in s}
+    failed = [s for s in summary["steps"] if "failed" in s]
+    rows: list[list[str]] = []
+
+    def add(
+        size: int, what: str, seconds: float | None, rate: str, base: str, ratio: str, rss: Any
+    ) -> None:
+        rows.append(
+            [
+                f"{size:,}",
+                what,
+                "-" if seconds is None else f"{seconds:.2f}",
+                rate,
+                base,
+                ratio,
+                "-" if rss is None else f"{rss:,}",
+            ]
+        )
+
+    for size in summary["sizes"]:
+        parse = by.get((size, "parse"))
+        if parse:
+            add(
+                size,
+                "parse + validate",
+                parse["seconds"],
+                _rate(parse["elements"], parse["seconds"]) + " el",
+                "",
+                "",
+                parse["rss_mb"],
+            )
+        load, raw = by.get((size, "load_ladybug")), by.get((size, "raw_ladybug"))
+        if load and raw:
+            add(
+                size,
+                "load ladybug (store share)",
+                load["seconds"],
+                _rate(load["elements"], load["seconds"]) + " el",
+                f"raw COPY {raw['seconds']:.2f}s",
+                f"{load['seconds'] / raw['seconds']:.2f}x",
+                load["rss_mb"],
+            )
+            add(
+                size,
+                "  end to end (kg load)",
+                load["total_seconds"],
+                _rate(load["elements"], load["total_seconds"]) + " el",
+                "",
+                "",
+                None,
+            )
+            add(
+                size,
+                "  raw COPY FROM",
+                raw["seconds"],
+                _rate(load["elements"], raw["seconds"]) + " el",
+                "",
+                "",
+                raw["rss_mb"],
+            )
+        reload = by.get((size, "reload_ladybug"))
+        if reload:
+            add(
+                size,
+                "reload ladybug (store share)",
+                reload["seconds"],
+                f"changed {reload['changed']}",
+                "",
+                "",
+                reload["rss_mb"],
+            )
+        if not summary["neo4j"]:
+            add(size, "skipped: no Neo4j", None, "", "", "", None)
+        else:
+            neo, loop, create = (
+                by.get((size, k)) for k in ("load_neo4j", "merge_loop_neo4j", "raw_neo4j")
+            )
+            if neo and loop and create:
+                kg_rate = neo["elements"] / neo["seconds"]
+                loop_rate = loop["elements"] / loop["seconds"]
+                create_rate = create["elements"] / create["seconds"]
+                add(
+                    size,
+                    "load neo4j (store share)",
+                    neo["seconds"],
+                    _rate(neo["elements"], neo["seconds"]) + " el",
+                    f"merge loop {_rate(loop['elements'], loop['seconds'])}",
+                    f"{kg_rate / loop_rate:.0f}x",
+                    neo["rss_mb"],
+                )
+                add(
+                    size,
+                    "",
+                    None,
+                    "",
+                    f"raw CREATE {_rate(create['elements'], create['seconds'])}",
+                    f"{kg_rate / create_rate:.2f}x",
+                    None,
+                )
+                add(
+                    size,
+                    "  end to end (kg load --uri)",
+                    neo["total_seconds"],
+                    _rate(neo["elements"], neo["total_seconds"]) + " el",
+                    "",
+                    "",
+                    None,
+                )
+            reneo = by.get((size, "reload_neo4j"))
+            if reneo:
+                add(
+                    size,
+                    "reload neo4j (store share)",
+                    reneo["seconds"],
+                    f"changed {reneo['changed']}",
+                    "",
+                    "",
+                    reneo["rss_mb"],
+                )
+        nt, ttl, rdf = (by.get((size, k)) for k in ("export_ntriples", "export_turtle", "rdflib"))
+        if nt and ttl and rdf:
+            triples = nt["triples"]
+            for name, step in (("turtle", ttl), ("ntriples", nt)):
+                sample = rdf[name]
+                kg_rate = rdf["triples"] / sample["kg_seconds"]
+                rdflib_rate = rdf["triples"] / sample["rdflib_seconds"]
+                iso = "isomorphic" if sample["isomorphic"] else "NOT ISOMORPHIC"
+                add(
+                    size,
+                    f"export {name} (writer share)",
+                    step["seconds"],
+                    _rate(triples, step["seconds"]) + " tr",
+                    f"rdflib {_rate(rdf['triples'], sample['rdflib_seconds'])} tr (sample)",
+                    f"{kg_rate / rdflib_rate:.0f}x",
+                    step["rss_mb"],
+                )
+                add(
+                    size,
+                    f"  end to end, {iso} on sample",
+                    step["total_seconds"],
+                    _rate(triples, step["total_seconds"]) + " tr",
+                    f"{step['bytes'] / 2**20:,.0f} MB",
+                    "",
+                    None,
+                )
+            valid = by.get((size, "validate_turtle"))
+            if valid and "triples" in valid:
+                ok = (
+                    "valid"
+                    if valid["triples"] == triples
+                    else f"{valid['triples']} triples != {triples}"
+                )
+                add(
+                    size, f"  turtle parsed by pyoxigraph: {ok}", valid["seconds"], "", "", "", None
+                )
+        for view in ("actors", "full"):
+            step = by.get((size, f"networkx_{view}"))
+            if step:
+                scope = " (first elements)" if step["limited"] and view == "full" else ""
+                add(
+                    size,
+                    f"networkx {view}{scope}",
+                    step["seconds"],
+                    _rate(step["edges"], step["seconds"]) + " edges",
+                    f"{step['bytes_per_edge']:.0f} B/edge",
+                    f"{step.get('streamed_bytes_per_edge', 0):.0f} with its strings",
+                    step["rss_mb"],
+                )
+        for step in failed:
+            if step["size"] == size:
+                add(size, f"{step['step']}: FAILED ({step['failed']})", None, "", "", "", None)
+        for engine in ("ladybug", "neo4j"):
+            step = by.get((size, f"queries_{engine}"))
+            if step:
+                queries = step["queries"]
+                worst = step["slowest"]
+                under = sum(1 for q in queries.values() if q["median"] < 1)
+                add(
+                    size,
+                    f"queries {engine}: {under}/{len(queries)} under 1 s",
+                    queries[worst]["median"],
+                    f"slowest {worst}",
+                    "",
+                    "",
+                    step["rss_mb"],
+                )
+    return rows
+
+
+def render_table(summary: dict[str, Any]) -> str:
+    """The figures as a Markdown table (and the queries' medians below it)."""
+    header = ["events", "step", "seconds", "throughput", "baseline", "ratio", "peak RSS MB"]
+    rows = _table_rows(summary)
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    for step in summary["steps"]:
+        if step["step"].startswith("queries_"):
+            lines.append("")
+            lines.append(
+                f"{step['step']} at {step['size']:,} events (median of the runs, seconds, rows):"
+            )
+            for name, q in sorted(
+                step["queries"].items(), key=lambda item: -item[1].get("median", 1e9)
+            ):
+                if "median" in q:
+                    lines.append(f"  {name:<20} {q['median']:8.3f}  {q['rows']:>9}")
+                else:
+                    lines.append(f"  {name:<20} {q['failed']}")
+            if step.get("plan"):
+                lines.append(f"  PROFILE of {step['slowest']}:")
+                lines += [f"    {line}" for line in step["plan"].splitlines()]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------ main
+
+
+def _child(name: str, context: str) -> int:
+    ctx = json.loads(context)
+    result = STEPS[name](ctx)
+    payload = {"result": result, "rss_mb": _peak_mb()}
+    # Each step also leaves its figures beside the store it measured, so a run stopped early
+    # still has them.
+    where = ctx.get("db") or ctx.get("out")
+    if where:
+        with contextlib.suppress(OSError), open(Path(where).parent / "steps.jsonl", "a") as log:
+            log.write(json.dumps({"step": name, "context": ctx, **payload}) + "\n")
+    print(json.dumps(payload))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``scripts/bench``: parse the options, run the steps, print the table, write the JSON."""
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
+    parser.add_argument(
+        "--sizes", default="10000,100000,1000000", help="events per corpus, comma-separated"
+    )
+    parser.add_argument("--json", type=Path, default=None, help="write every figure to this file")
+    parser.add_argument("--cache", type=Path, default=None, help="corpus cache [~/.cache/kg/bench]")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="stores and exports [a temporary folder]"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query (the median is kept)")
+    parser.add_argument(
+        "--query-timeout", type=float, default=600, help="seconds a query's runs may take"
+    )
+    parser.add_argument("--reload-max", type=int, default=100_000, help="largest size reloaded")
+    parser.add_argument(
+        "--merge-sample", type=int, default=2_000, help="elements of the MERGE loop"
+    )
+    parser.add_argument(
+        "--rdf-sample", type=int, default=20_000, help="elements of the rdflib sample"
+    )
+    parser.add_argument(
+        "--nx-full-max", type=int, default=2_000_000, help="elements of the full NetworkX view"
+    )
+    parser.add_argument(
+        "--no-neo4j", action="store_true", help="skip Neo4j even if NEO4J_URI is set"
+    )
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--context", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.step:
+        return _child(args.step, args.context)
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes must be whole numbers separated by commas, not {args.sizes!r}")
+    cache = (
+        args.cache
+        or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kg" / "bench"
+    )
+    with contextlib.ExitStack() as stack:
+        work = args.work or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-bench-"))
+        )
+        try:
+            summary = run_bench(
+                sizes,
+                cache,
+                work,
+                repeat=args.repeat,
+                reload_max=args.reload_max,
+                merge_sample=args.merge_sample,
+                rdf_sample=args.rdf_sample,
+                nx_full_max=args.nx_full_max,
+                neo4j=False if args.no_neo4j else None,
+                query_timeout=args.query_timeout,
+            )
+        except KGError as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 1
+    print(render_table(summary))
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        _say(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
