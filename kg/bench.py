@@ -652,7 +652,10 @@ def _neo4j_plan(text: str, parameters: dict[str, Any]) -> str:
     """The PROFILE of a query: its operators with their rows and database hits."""
     driver, database = _neo4j_driver()
     with driver, driver.session(database=database) as session:
-        summary = session.run("PROFILE " + text, parameters).consume()
+        result = session.run("PROFILE " + text, parameters)
+        for _ in result:  # the profile of some plans is there only once every row was read
+            pass
+        summary = result.consume()
     lines: list[str] = []
 
     def walk(plan: Any, depth: int) -> None:
@@ -1039,11 +1042,11 @@ def _table_rows(summary: dict[str, Any]) -> list[list[str]]:
             if step:
                 queries = step["queries"]
                 worst = step["slowest"]
-                under = sum(1 for q in queries.values() if q["median"] < 1)
+                under = sum(1 for q in queries.values() if q.get("median", 1e9) < 1)
                 add(
                     size,
                     f"queries {engine}: {under}/{len(queries)} under 1 s",
-                    queries[worst]["median"],
+                    queries[worst].get("median"),
                     f"slowest {worst}",
                     "",
                     "",
