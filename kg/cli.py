@@ -295,9 +295,26 @@ def main() -> None:
     """
 
 
+# Facts files larger than this go into Neo4j in journaled batches unless --commit-every says.
+JOURNAL_ABOVE = 256 * 2**20
+AUTO_COMMIT_EVERY = 100_000
+
+
 @main.command()
 @facts_argument
 @store_options
+@click.option(
+    "--commit-every",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help=(
+        "Neo4j: commit about every N elements, with an undo journal so that a failed or killed "
+        "load is undone (others see the load as it goes); 0: one transaction "
+        f"[default: one transaction; {AUTO_COMMIT_EVERY} when the facts exceed "
+        f"{JOURNAL_ABOVE // 2**20} MiB]."
+    ),
+)
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @format_option("text", "json", default="text")
 @_fail_cleanly
@@ -308,6 +325,7 @@ def load(
     username: str | None,
     password: str | None,
     database: str | None,
+    commit_every: int | None,
     quiet: bool,
     fmt: str,
 ) -> None:
@@ -318,13 +336,36 @@ def load(
     Example: kg load kg/data/article.facts.yaml --db kg.lbug
     """
     from kg.facts import sample_facts_path
+    from kg.stores.base import LoadReport
+    from kg.stores.neo4j import Neo4jStore
 
-    stream = FactsStream(
-        facts or (sample_facts_path(),), TerminalProgress(False if quiet else None)
-    )
+    paths = facts or (sample_facts_path(),)
+    neo4j = bool(uri) and db is None
+    if commit_every is not None and not neo4j:
+        raise click.UsageError("--commit-every is for Neo4j (--uri or NEO4J_URI)")
+    every, note = commit_every or None, None
+    size = sum(path.stat().st_size for path in paths)
+    if neo4j and commit_every is None and size > JOURNAL_ABOVE:
+        every = AUTO_COMMIT_EVERY
+        note = (
+            f"{size / 2**20:,.0f} MiB of facts: loading in journaled batches of about {every:,} "
+            "elements (a failed load is undone; --commit-every 0 for one transaction)"
+        )
+        if fmt != "json":
+            click.echo(f"Note: {note}.", err=True)
+    stream = FactsStream(paths, TerminalProgress(False if quiet else None))
+    recovered: list[str] = []
+    report: LoadReport
     with open_store_from_options(db, uri, username, password, database, read_only=False) as store:
-        report = store.load_chunks(stream, progress=stream.store_progress)
-        where = f"Neo4j {uri}" if uri and db is None else str(db or DEFAULT_DB)
+        if isinstance(store, Neo4jStore):
+            report = store.load_chunks(stream, progress=stream.store_progress, commit_every=every)
+            recovered = [r.describe() for r in report.recovered]
+        else:
+            report = store.load_chunks(stream, progress=stream.store_progress)
+        where = f"Neo4j {uri}" if neo4j else str(db or DEFAULT_DB)
+    if fmt != "json":
+        for line in recovered:
+            click.echo(f"{line[0].upper()}{line[1:]}.", err=True)
     summary = {
         "store": where,
         "nodes": stream.nodes,
@@ -335,6 +376,9 @@ def load(
         "relationships_updated": report.edges_updated,
         "unchanged": report.unchanged,
         "seconds": round(report.seconds, 3),
+        "commit_every": every,
+        "note": note,
+        "recovered": recovered,
     }
     if fmt == "json":
         click.echo(json.dumps(summary, indent=2))

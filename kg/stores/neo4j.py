@@ -1,19 +1,49 @@
 """The Neo4j store: a Neo4j server (single instance, cluster or Aura) through the official driver.
 
 Constraints and indexes come from the ontology and are created idempotently. A load writes nodes
-first, then relationships, in batched ``UNWIND $rows ... MERGE`` statements that all run in one
-managed write transaction (``execute_write``): the load lands whole or not at all, the driver
-retries it as a whole on transient errors, and because every statement merges on the stable id a
-retry or a second load changes nothing. Labels and relationship types come from the ontology and
-are checked against it before they reach a statement; values always travel as parameters.
+first, then relationships, in batched ``UNWIND $rows ... MERGE`` statements; because every
+statement merges on the stable id, a retry or a second load changes nothing. Labels and
+relationship types come from the ontology and are checked against it before they reach a
+statement; values always travel as parameters. A load runs in one of two modes.
+
+**One transaction** (the default): every statement runs in one write transaction, so the load
+lands whole or not at all, and nobody sees any of it before the commit. Neo4j keeps a
+transaction's changes in memory (``dbms.memory.transaction.total.max``): a load of millions of
+elements can be refused, and the error then says to commit in batches.
+
+**Journaled batches** (``load_chunks(..., commit_every=N)``, ``kg load --commit-every N``): about
+every N elements commit in their own managed transaction (``execute_write``, retried by the driver
+on transient errors; a retry is harmless since the statements merge on ids). Each of those
+transactions also writes one journal record, a ``KgLoadBatch`` node, with the ids of the elements
+it created and the old properties (JSON) of those it changed, under a ``KgLoad`` node for the
+whole load (owner host and pid, state, heartbeat). Neither label is in the ontology, so
+:meth:`Neo4jStore.read_graph`, :meth:`Neo4jStore.iter_graph` and :meth:`Neo4jStore.stats` never see
+them. When the load succeeds, its journal is deleted. When it fails (facts found invalid in a
+later file, a statement Neo4j refuses, Ctrl-C), kg undoes the records newest first, deleting what
+was created and putting back what was changed, then deletes the journal: the database is as it
+was. When the process is killed, the next load of either mode finds the journal and undoes it
+before it starts: at once when its owner was a process of the same host that is gone, otherwise
+once the journal has shown no sign of life for :data:`JOURNAL_TIMEOUT` seconds. A journal whose
+owner looks alive makes other loads refuse to start.
+
+The trade-off: while a journaled load runs, and until a failed or killed one is undone, other
+readers see part of it. A one-transaction load already running when a journaled load starts is
+not noticed (only journaled loads leave a mark in the database).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
 import logging
+import os
 import re
+import socket
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from kg.config import Neo4jConfig
@@ -22,15 +52,42 @@ from kg.model import Edge, Graph, Node
 from kg.ontology import Ontology, load_ontology
 from kg.stores.base import LoadReport, Progress, QueryResult
 
-__all__ = ["Neo4jStore", "constraint_statements"]
+__all__ = [
+    "JOURNAL_LABEL",
+    "JOURNAL_RECORD_LABEL",
+    "JOURNAL_TIMEOUT",
+    "Neo4jLoadReport",
+    "Neo4jStore",
+    "Recovery",
+    "constraint_statements",
+]
 
 BATCH_SIZE = 10_000
+# The undo journal of a journaled load: one node per load, one record node per committed batch.
+JOURNAL_LABEL = "KgLoad"
+JOURNAL_RECORD_LABEL = "KgLoadBatch"
+# Seconds without a sign of life after which a journaled load is taken for dead and undone.
+# Its owner refreshes the journal at every commit and at least every HEARTBEAT seconds.
+JOURNAL_TIMEOUT = 600
+HEARTBEAT = 60
+# Only one journaled load at a time: the constraint makes a second journal fail to be created.
+_JOURNAL_SCHEMA = (
+    f"CREATE CONSTRAINT kgload_slot IF NOT EXISTS FOR (j:{JOURNAL_LABEL}) REQUIRE j.slot IS UNIQUE"
+)
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 # The driver logs connection trouble as warnings; kg reports it once, as its own one-line error.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 logging.getLogger("neo4j").propagate = False
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _driver(config: Neo4jConfig) -> Any:
+    import neo4j
+
+    return neo4j.GraphDatabase.driver(
+        config.uri, auth=(config.username, config.password or ""), connection_timeout=10.0
+    )
 
 
 def _ident(name: str, ont: Ontology) -> str:
@@ -76,6 +133,42 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """A journaled load that a load found interrupted before it started, and what it did about it.
+
+    >>> Recovery("1f0e", "db-host", 4242, "2025-05-18T09:00:00Z", undone=1200).describe()
+    'undid an interrupted load of 1200 elements (process 4242 on host db-host, started 2025-05-18T09:00:00Z)'
+    """
+
+    load_id: str
+    host: str
+    pid: int
+    started: str
+    undone: int = 0  # elements deleted or put back as they were
+    landed: bool = False  # the load had committed everything; only its journal was left
+
+    def describe(self) -> str:
+        """One line for a person."""
+        who = f"process {self.pid} on host {self.host}, started {self.started}"
+        if self.landed:
+            return f"removed the journal of a load that had landed ({who})"
+        return f"undid an interrupted load of {self.undone} elements ({who})"
+
+
+@dataclass
+class Neo4jLoadReport(LoadReport):
+    """A :class:`~kg.stores.base.LoadReport` that also tells how the load was committed.
+
+    ``commits`` is 1 for a one-transaction load and the number of batch transactions for a
+    journaled one; ``recovered`` lists the interrupted loads this load undid before it started.
+    """
+
+    commit_every: int | None = None
+    commits: int = 0
+    recovered: list[Recovery] = field(default_factory=list)
+
+
 class Neo4jStore:
     """A kg store in a Neo4j database.
 
@@ -89,7 +182,6 @@ class Neo4jStore:
     def __init__(
         self, config: Neo4jConfig, batch_size: int = BATCH_SIZE, ontology: Ontology | None = None
     ) -> None:
-        import neo4j
         from neo4j import exceptions as nex
 
         self.config = config
@@ -104,9 +196,7 @@ class Neo4jStore:
             )
         tls_hint = " (the URI asks for TLS: does the server offer it?)" if "+s" in scheme else ""
         try:
-            self.driver = neo4j.GraphDatabase.driver(
-                config.uri, auth=(config.username, config.password or ""), connection_timeout=10.0
-            )
+            self.driver = _driver(config)
         except (nex.ConfigurationError, ValueError) as exc:
             raise ConnectionFailed(f"bad Neo4j URI {config.uri!r}: {_first_line(exc)}") from None
         try:
@@ -167,7 +257,8 @@ class Neo4jStore:
             return
         # A uniqueness constraint owns an index of the same name, so SHOW INDEXES lists both kinds.
         existing = {r[0] for r in self._run("SHOW INDEXES YIELD name RETURN name")}
-        missing = [s for s in constraint_statements(self.ont) if s.split()[2] not in existing]
+        statements = [*constraint_statements(self.ont), _JOURNAL_SCHEMA]
+        missing = [s for s in statements if s.split()[2] not in existing]
         for statement in missing:
             self._run(statement)
         if missing:
@@ -183,47 +274,114 @@ class Neo4jStore:
         """
         return self.load_chunks([graph], progress)
 
-    def load_chunks(self, chunks: Iterable[Graph], progress: Progress | None = None) -> LoadReport:
-        """Merge a stream of graphs into the database, all of them in one transaction.
+    def load_chunks(
+        self,
+        chunks: Iterable[Graph],
+        progress: Progress | None = None,
+        *,
+        commit_every: int | None = None,
+    ) -> Neo4jLoadReport:
+        """Merge a stream of graphs into the database: one transaction, or journaled batches.
 
-        Each chunk is written as it comes (batched statements inside the open transaction) and
-        dropped; the transaction commits once the chunks are exhausted, so an exception from
-        the iterator (facts found invalid in their last file) writes nothing. A sequence (a
-        list of graphs) runs as a managed transaction that the driver may retry; a one-pass
-        iterator runs in an explicit transaction, not retried. Progress is reported per batch
-        as (step, elements done, elements in all the chunks, or 0 when that is unknown).
+        With ``commit_every=None`` everything is written in one transaction that commits once
+        the chunks are exhausted, so an exception from the iterator (facts found invalid in
+        their last file) writes nothing. A sequence (a list of graphs) runs as a managed
+        transaction that the driver may retry; a one-pass iterator runs in an explicit
+        transaction, not retried.
+
+        With ``commit_every=N`` about every N elements commit in their own transaction, each
+        with its undo record (see the module's description): a failure, or an exception from the
+        iterator, undoes what was committed before this method raises. Either way, a journaled
+        load that a killed process left behind is undone first (``report.recovered``; progress
+        step "undoing an interrupted load"), and a journaled load still under way makes this
+        one refuse to start.
+
+        Progress is reported per batch as (step, elements done, elements in all the chunks, or
+        0 when that is unknown); in journaled mode, once the batch is committed.
 
         Raises:
-            StoreError: the graph does not fit the ontology or the database, or Neo4j refused
-                it; nothing was written.
+            StoreError: the graph does not fit the ontology or the database, Neo4j refused it,
+                or another journaled load is under way; nothing was written.
         """
         from neo4j import exceptions as nex
 
+        if commit_every is not None and commit_every < 1:
+            raise KGError(f"commit_every must be a positive number of elements, not {commit_every}")
         started = time.monotonic()
         self.ensure_schema()
+        total = sum(len(chunk) for chunk in chunks) if isinstance(chunks, Sequence) else 0
         try:
-            with self.driver.session(database=self.config.database) as session:
-                if isinstance(chunks, Sequence):
-                    total = sum(len(chunk) for chunk in chunks)
-                    report = session.execute_write(
-                        lambda tx: _Load(self, tx, progress, total).run(chunks)
-                    )
-                else:
-                    with session.begin_transaction() as tx:
-                        report = _Load(self, tx, progress, 0).run(chunks)
-                        tx.commit()
+            recovered = self._recover(progress)
+            if commit_every is not None:
+                report = _load_journaled(self, chunks, progress, total, commit_every)
+            else:
+                with self.driver.session(database=self.config.database) as session:
+                    if isinstance(chunks, Sequence):
+                        report = session.execute_write(
+                            lambda tx: _Load(self, tx, progress, total).run(chunks)
+                        )
+                    else:
+                        with session.begin_transaction() as tx:
+                            report = _Load(self, tx, progress, 0).run(chunks)
+                            tx.commit()
         except KGError:
             raise
         except nex.ClientError as exc:
             raise StoreError(
-                f"Neo4j rejected the load (nothing was written): {_first_line(exc)}"
+                f"Neo4j rejected the load (nothing was written): {_first_line(exc)}{_too_big(exc, commit_every)}"
             ) from None
         except (nex.Neo4jError, nex.DriverError, OSError) as exc:
             raise StoreError(
-                f"load into Neo4j at {self.config.uri} failed (nothing was written): {_first_line(exc)}"
+                f"load into Neo4j at {self.config.uri} failed (nothing was written): "
+                f"{_first_line(exc)}{_too_big(exc, commit_every)}"
             ) from None
+        report.commit_every = commit_every
+        report.commits = report.commits or 1
+        report.recovered = recovered
         report.seconds = time.monotonic() - started
         return report
+
+    def _recover(self, progress: Progress | None) -> list[Recovery]:
+        """Undo the journaled loads that killed processes left behind, before a load starts.
+
+        A journal whose owner was a process of this host that is gone, or that has shown no sign
+        of life for :data:`JOURNAL_TIMEOUT` seconds, is undone; if its load had landed, it is
+        only deleted. A journal whose owner looks alive makes the load refuse to start.
+        """
+        recovered = []
+        with self.driver.session(database=self.config.database) as session:
+            for journal in session.execute_read(_journals):
+                if _alive(journal):
+                    if journal["state"] == "sealing":
+                        continue  # a load that landed; its owner is deleting the journal
+                    raise StoreError(_in_progress(journal))
+                me = _Owner.here()
+                load_id = journal["id"]
+                claimed = _claim(session, load_id, journal["owner"], journal["heartbeat"], me)
+                if claimed is None:
+                    raise StoreError(_in_progress(journal, taken=True))
+                landed = claimed["state"] == "sealing"
+                undone = 0
+                try:
+                    if landed:
+                        _drop_journal(session, load_id, me.token)
+                    else:
+                        undone = _undo(
+                            self, session, load_id, me.token, claimed["elements"], progress
+                        )
+                except _Taken:  # this undo was silent too long and another process took it over
+                    raise StoreError(_in_progress(journal, taken=True)) from None
+                recovered.append(
+                    Recovery(
+                        journal["id"],
+                        journal["host"],
+                        journal["pid"],
+                        journal["started"],
+                        undone=undone,
+                        landed=landed,
+                    )
+                )
+        return recovered
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -350,53 +508,136 @@ def _first_line(exc: BaseException) -> str:
     return str(text).strip().splitlines()[0]
 
 
-class _Load:
-    """One load inside one transaction: chunks written as they come, references resolved.
+def _too_big(exc: BaseException, commit_every: int | None) -> str:
+    """A hint when Neo4j refused a transaction for its memory limit."""
+    text = f"{getattr(exc, 'code', '') or ''} {exc}"
+    if "OutOfMemory" not in text and "memory.transaction" not in text:
+        return ""
+    if commit_every is None:
+        return (
+            "; the load does not fit in one transaction of this server: commit it in journaled "
+            "batches (kg load --commit-every 100000, or load_chunks(commit_every=...))"
+        )
+    return f"; a batch of {commit_every} elements does not fit: use a smaller --commit-every"
 
-    Kept across chunks: the label of every node id the load wrote (to pick the index each
+
+@dataclass
+class _Done:
+    """What one batch statement group wrote: its counts, and what undoing it takes."""
+
+    node: bool  # nodes, or relationships
+    kind: str  # the label or relationship type
+    rows: int
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    edges_created: int = 0
+    edges_updated: int = 0
+    unchanged: int = 0
+    created: list[str] = field(default_factory=list)  # ids of the elements created
+    before: list[dict[str, Any]] = field(default_factory=list)  # changed elements, as they were
+
+    @property
+    def step(self) -> str:
+        """The progress step: "nodes <label>" or "relationships <type>"."""
+        return f"{'nodes' if self.node else 'relationships'} {self.kind}"
+
+
+# One batch's statements, run in a transaction; run again from scratch if the driver retries it.
+_Work = Callable[[Any], _Done]
+
+
+class _Load:
+    """One load: chunks written as they come, references resolved.
+
+    In one transaction (``tx``) each batch is written at once; with a journal, batches are handed
+    to it and committed together every so many elements, and reads run in transactions of their
+    own. Kept across chunks: the label of every node id the load wrote (to pick the index each
     relationship's end nodes are matched by), the labels and types the database held when the
     load started (only those need an existence check), and relationships whose end node has not
     come yet.
     """
 
-    def __init__(self, store: Neo4jStore, tx: Any, progress: Progress | None, total: int) -> None:
+    def __init__(
+        self,
+        store: Neo4jStore,
+        tx: Any,
+        progress: Progress | None,
+        total: int,
+        journal: _Journal | None = None,
+    ) -> None:
         self.store = store
         self.ont = store.ont
         self.tx = tx
+        self.journal = journal
         self.progress = progress
         self.total = total
         self.done = 0
-        self.batch = store.batch_size
-        self.report = LoadReport()
+        # A journaled batch is never bigger than a commit, so that commits are about that size.
+        self.batch = store.batch_size if journal is None else min(store.batch_size, journal.every)
+        self.report = Neo4jLoadReport()
         self.labels: dict[str, str] = {}  # node id -> label, for nodes of this load or looked up
         self.pending: list[Edge] = []  # relationships with an end node not seen yet
         self.waiting: dict[tuple[str, str, str], list[Edge]] = {}  # to be written, by group
         self.queued = 0  # relationships waiting
         self.queue_max = 20 * self.batch
+        self.held_labels, self.held_types = self.read(self.held)
+
+    def held(self, tx: Any) -> tuple[list[str], frozenset[str]]:
         # Counts come from the count store: cheap whatever the size. (db.labels() would also
         # list labels whose nodes were all deleted.)
-        self.held_labels = [
+        labels = [
             label
             for label in self.ont.node_labels
             if tx.run(f"MATCH (n:{_ident(label, self.ont)}) RETURN count(n)").single(strict=True)[0]
         ]
-        self.held_types = frozenset(
+        types = frozenset(
             rtype
             for rtype in self.ont.relationships
             if tx.run(f"MATCH ()-[r:{_ident(rtype, self.ont)}]->() RETURN count(r)").single(
                 strict=True
             )[0]
         )
+        return labels, types
 
-    def run(self, chunks: Iterable[Graph]) -> LoadReport:
+    def run(self, chunks: Iterable[Graph]) -> Neo4jLoadReport:
         for chunk in chunks:
+            if self.journal is not None:
+                self.journal.beat()
             self.nodes(chunk)
             self.resolve(chunk.edges.values(), final=False)
             self.flush(self.batch)
         pending, self.pending = self.pending, []
         self.resolve(pending, final=True)
         self.flush(1)
+        if self.journal is not None:
+            for done in self.journal.commit(seal=True):
+                self.apply(done)
+            self.report.commits = self.journal.commits
         return self.report
+
+    def read(self, work: Callable[[Any], Any]) -> Any:
+        """Run a read in the load's transaction, or (journaled) in one of its own."""
+        if self.journal is None:
+            return work(self.tx)
+        return self.journal.session.execute_read(work)
+
+    def write(self, work: _Work, rows: int) -> None:
+        """Run a batch in the load's transaction, or hand it to the journal to commit."""
+        if self.journal is None:
+            self.apply(work(self.tx))
+            return
+        for done in self.journal.add(work, rows):
+            self.apply(done)
+
+    def apply(self, done: _Done) -> None:
+        """Count a batch that is written (in the one transaction) or committed (journaled)."""
+        report = self.report
+        report.nodes_created += done.nodes_created
+        report.nodes_updated += done.nodes_updated
+        report.edges_created += done.edges_created
+        report.edges_updated += done.edges_updated
+        report.unchanged += done.unchanged
+        self.step(done.step, done.rows)
 
     def flush(self, least: int) -> None:
         """Write the relationship groups holding ``least`` rows or more, in full batches.
@@ -434,33 +675,39 @@ class _Load:
                         f"node {node.id!r} is given as a {self.labels[node.id]} and as a {label}"
                     )
             for batch in _batches(nodes, self.batch):
-                ids = [n.id for n in batch]
-                self.clash(label, ids)
-                stored: dict[str, dict[str, Any]] = {}
-                if label in self.held_labels:
-                    query = _NODES_HELD.format(label=name)
-                    stored = {r[0]: r[1] for r in self.tx.run(query, ids=ids)}
-                fresh = [{"id": n.id, **n.properties} for n in batch if n.id not in stored]
-                if fresh:
-                    self.tx.run(_NODES_MERGE.format(label=name), rows=fresh).consume()
-                    self.report.nodes_created += len(fresh)
-                changed = [
-                    {"id": n.id, **n.properties}
-                    for n in batch
-                    if n.id in stored and stored[n.id] != {"id": n.id, **n.properties}
-                ]
-                if changed:
-                    self.tx.run(_NODES_SET.format(label=name), rows=changed).consume()
-                    self.report.nodes_updated += len(changed)
-                self.report.unchanged += len(stored) - len(changed)
-                self.step(f"nodes {label}", len(batch))
+                self.write(functools.partial(self.node_batch, label, name, batch), len(batch))
 
-    def clash(self, label: str, ids: list[str]) -> None:
+    def node_batch(self, label: str, name: str, batch: list[Node], tx: Any) -> _Done:
+        ids = [n.id for n in batch]
+        self.clash(tx, label, ids)
+        stored: dict[str, dict[str, Any]] = {}
+        if label in self.held_labels:
+            query = _NODES_HELD.format(label=name)
+            stored = {r[0]: r[1] for r in tx.run(query, ids=ids)}
+        done = _Done(True, label, len(batch))
+        fresh = [{"id": n.id, **n.properties} for n in batch if n.id not in stored]
+        if fresh:
+            tx.run(_NODES_MERGE.format(label=name), rows=fresh).consume()
+            done.nodes_created = len(fresh)
+            done.created = [row["id"] for row in fresh]
+        changed = [
+            {"id": n.id, **n.properties}
+            for n in batch
+            if n.id in stored and stored[n.id] != {"id": n.id, **n.properties}
+        ]
+        if changed:
+            tx.run(_NODES_SET.format(label=name), rows=changed).consume()
+            done.nodes_updated = len(changed)
+            done.before = [stored[row["id"]] for row in changed]
+        done.unchanged = len(stored) - len(changed)
+        return done
+
+    def clash(self, tx: Any, label: str, ids: list[str]) -> None:
         """Refuse an id the database holds under another label (constraints are per label)."""
         for held in self.held_labels:
             if held == label:
                 continue
-            record = self.tx.run(_HELD_AS.format(label=_ident(held, self.ont)), ids=ids).single()
+            record = tx.run(_HELD_AS.format(label=_ident(held, self.ont)), ids=ids).single()
             if record is not None:
                 raise StoreError(
                     f"node {record[0]!r} is a {held} in the database but a {label} in the graph"
@@ -474,7 +721,7 @@ class _Load:
         unknown = {e.source for e in edges if e.source not in self.labels}
         unknown |= {e.target for e in edges if e.target not in self.labels}
         if unknown:
-            self.look_up(sorted(unknown))
+            self.read(functools.partial(self.look_up, sorted(unknown)))
         labels, waiting = self.labels, self.waiting
         for edge in edges:
             source, target = labels.get(edge.source), labels.get(edge.target)
@@ -501,60 +748,484 @@ class _Load:
             group.append(edge)
             self.queued += 1
 
-    def look_up(self, ids: list[str]) -> None:
+    def look_up(self, ids: list[str], tx: Any) -> None:
         """Learn the labels of nodes the database held before this load (one index per label)."""
         for label in self.held_labels:
             query = _NODES_FOUND.format(label=_ident(label, self.ont))
             for batch in _batches(ids, self.batch):
-                for record in self.tx.run(query, ids=batch):
+                for record in tx.run(query, ids=batch):
                     self.labels.setdefault(record[0], label)
 
     def edges(self, key: tuple[str, str, str], edges: list[Edge]) -> None:
-        rtype, src, dst = key
         names = {
-            "type": _ident(rtype, self.ont),
-            "src": _ident(src, self.ont),
-            "dst": _ident(dst, self.ont),
+            "type": _ident(key[0], self.ont),
+            "src": _ident(key[1], self.ont),
+            "dst": _ident(key[2], self.ont),
         }
         for batch in _batches(edges, self.batch):
-            stored: dict[str, tuple[str, str, dict[str, Any]]] = {}
-            if rtype in self.held_types:
-                query = _EDGES_HELD.format(**names)
-                stored = {
-                    r[0]: (r[1], r[2], r[3]) for r in self.tx.run(query, ids=[e.id for e in batch])
-                }
-            fresh, changed = [], []
-            for e in batch:
-                row = {
-                    "source": e.source,
-                    "target": e.target,
-                    "props": {"id": e.id, **e.properties},
-                }
-                held = stored.get(e.id)
-                if held is None:
-                    fresh.append(row)
-                    continue
-                if (held[0], held[1]) != (e.source, e.target):
+            self.write(functools.partial(self.edge_batch, key, names, batch), len(batch))
+
+    def edge_batch(
+        self, key: tuple[str, str, str], names: dict[str, str], batch: list[Edge], tx: Any
+    ) -> _Done:
+        rtype, src, dst = key
+        stored: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        if rtype in self.held_types:
+            query = _EDGES_HELD.format(**names)
+            stored = {r[0]: (r[1], r[2], r[3]) for r in tx.run(query, ids=[e.id for e in batch])}
+        done = _Done(False, rtype, len(batch))
+        fresh, changed = [], []
+        for e in batch:
+            row: dict[str, Any] = {
+                "source": e.source,
+                "target": e.target,
+                "props": {"id": e.id, **e.properties},
+            }
+            held = stored.get(e.id)
+            if held is None:
+                fresh.append(row)
+                continue
+            if (held[0], held[1]) != (e.source, e.target):
+                raise StoreError(
+                    f"relationship {e.id!r} goes from {held[0]!r} to {held[1]!r} in the "
+                    f"database but from {e.source!r} to {e.target!r} in the graph"
+                )
+            if held[2] != row["props"]:
+                changed.append(row)
+        if fresh:
+            query = _EDGES_MERGE.format(**names)
+            matched = tx.run(query, rows=fresh).single(strict=True)[0]
+            if matched != len(fresh):
+                missing = _missing_endpoints(tx, batch, src, dst, self.ont)
+                raise StoreError(
+                    f"cannot load {rtype} relationships: no node with id {missing!r} in the graph or the database"
+                )
+            done.edges_created = len(fresh)
+            done.created = [row["props"]["id"] for row in fresh]
+        if changed:
+            tx.run(_EDGES_SET.format(**names), rows=changed).consume()
+            done.edges_updated = len(changed)
+            done.before = [stored[row["props"]["id"]][2] for row in changed]
+        done.unchanged = len(stored) - len(changed)
+        return done
+
+
+# -- the journal of a journaled load -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """Who holds a journal: a host, a process, and a token of this one load or undo."""
+
+    host: str
+    pid: int
+    token: str
+
+    @classmethod
+    def here(cls) -> _Owner:
+        return cls(socket.gethostname(), os.getpid(), uuid.uuid4().hex)
+
+
+class _Taken(Exception):
+    """The journal is gone or held by another owner (who took this one for dead)."""
+
+    def __init__(self, journal: dict[str, Any] | None) -> None:
+        super().__init__("the journal is held by another process")
+        self.journal = journal
+
+
+def _journals(tx: Any) -> list[dict[str, Any]]:
+    return [record.data() for record in tx.run(_JOURNALS)]
+
+
+def _alive(journal: Mapping[str, Any]) -> bool:
+    """Whether the owner of a journal may still be at work on it."""
+    silent = journal["silent"]
+    if silent is None or silent >= JOURNAL_TIMEOUT:
+        return False
+    return journal["host"] != socket.gethostname() or _process_exists(journal["pid"])
+
+
+def _process_exists(pid: Any) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return True  # not a pid kg wrote: leave it to the heartbeat
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    try:  # a killed process that its parent has not reaped yet is still listed
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as file:
+            stat = file.read()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def _in_progress(journal: Mapping[str, Any], taken: bool = False) -> str:
+    who = f"process {journal['pid']} on host {journal['host']}"
+    if taken:
+        return f"another process has just taken over the interrupted load of {who}; try again"
+    what = f"a load by {who} is in progress"
+    if journal["state"] == "undoing":
+        what = f"{who} is undoing an interrupted load"
+    return (
+        f"{what} (started {journal['started']}, {journal['elements']} elements committed, last "
+        f"sign of life {journal['silent']} s ago): wait for it to end; if that process is gone, "
+        f"the first load after {JOURNAL_TIMEOUT // 60} minutes without a sign of life undoes it"
+    )
+
+
+def _hold(tx: Any, load_id: str, token: str) -> dict[str, Any]:
+    """Lock the journal for this transaction and check that ``token`` still holds it."""
+    record = tx.run(_JOURNAL_LOCK, id=load_id).single()
+    journal = record.data() if record is not None else None
+    if journal is None or journal["owner"] != token:
+        raise _Taken(journal)
+    return journal
+
+
+def _claim(
+    session: Any, load_id: str, owner: str, heartbeat: str | None, me: _Owner
+) -> dict[str, Any] | None:
+    """Make ``me`` the owner of a journal, as it was seen; None if another process got there first.
+
+    A journal being written becomes one being undone; one whose load landed stays so.
+    """
+
+    def unit(tx: Any) -> dict[str, Any]:
+        journal = _hold(tx, load_id, owner)
+        if heartbeat is not None and journal["heartbeat"] != heartbeat:
+            raise _Taken(journal)  # its owner showed a sign of life after all
+        state = "sealing" if journal["state"] == "sealing" else "undoing"
+        params = {"state": state, "owner": me.token, "host": me.host, "pid": me.pid}
+        tx.run(_JOURNAL_CLAIM, id=load_id, **params).consume()
+        return journal
+
+    try:
+        result: dict[str, Any] = session.execute_write(unit)
+    except _Taken:
+        return None
+    return result
+
+
+def _undo(
+    store: Neo4jStore,
+    session: Any,
+    load_id: str,
+    token: str,
+    elements: int,
+    progress: Progress | None,
+    step: str = "undoing an interrupted load",
+) -> int:
+    """Undo a held journal's records, newest first, each in a transaction; then delete it.
+
+    Each record is deleted in the transaction that undoes it, so an undo that is itself
+    interrupted goes on where it stopped. Returns the number of elements deleted or put back.
+    """
+    undone = 0
+    while True:
+        count = session.execute_write(_undo_record, store, load_id, token)
+        if count is None:
+            return undone
+        undone += count
+        if progress is not None:
+            progress(step, undone, max(elements, undone))
+
+
+def _undo_record(tx: Any, store: Neo4jStore, load_id: str, token: str) -> int | None:
+    _hold(tx, load_id, token)
+    tx.run(_JOURNAL_BEAT, id=load_id).consume()
+    record = tx.run(_LAST_RECORD, id=load_id).single()
+    if record is None:
+        tx.run(_JOURNAL_DROP, id=load_id).consume()
+        return None
+    undo = json.loads(record["undo"])
+    ont, size = store.ont, store.batch_size
+    for rtype, ids in undo["relationships"].items():
+        query = f"UNWIND $ids AS id MATCH ()-[r:{_ident(rtype, ont)} {{id: id}}]->() DELETE r"
+        for batch in _batches(ids, size):
+            tx.run(query, ids=batch).consume()
+    for label, ids in undo["nodes"].items():
+        # Nothing but this load can have tied a relationship to a node this load created.
+        query = f"UNWIND $ids AS id MATCH (n:{_ident(label, ont)} {{id: id}}) DETACH DELETE n"
+        for batch in _batches(ids, size):
+            tx.run(query, ids=batch).consume()
+    for label, rows in undo["nodes_before"].items():
+        query = f"UNWIND $rows AS row MATCH (n:{_ident(label, ont)} {{id: row.id}}) SET n = row"
+        for batch in _batches(rows, size):
+            tx.run(query, rows=batch).consume()
+    for rtype, rows in undo["relationships_before"].items():
+        query = (
+            f"UNWIND $rows AS row MATCH ()-[r:{_ident(rtype, ont)} {{id: row.id}}]->() SET r = row"
+        )
+        for batch in _batches(rows, size):
+            tx.run(query, rows=batch).consume()
+    tx.run(_RECORD_DROP, id=load_id, seq=record["seq"]).consume()
+    count: int = record["elements"]
+    return count
+
+
+def _drop_journal(session: Any, load_id: str, token: str) -> None:
+    """Delete the records of a load that landed, a few per transaction, then its journal."""
+
+    def unit(tx: Any) -> int:
+        _hold(tx, load_id, token)
+        tx.run(_JOURNAL_BEAT, id=load_id).consume()
+        dropped: int = tx.run(_RECORDS_DROP, id=load_id, n=_RECORDS_PER_DROP).single(strict=True)[0]
+        if not dropped:
+            tx.run(_JOURNAL_DROP, id=load_id).consume()
+        return dropped
+
+    while session.execute_write(unit):
+        pass
+
+
+def _undo_of(dones: list[_Done]) -> dict[str, dict[str, list[Any]]]:
+    """The journal record of a batch: ids created and old property maps, by label or type."""
+    undo: dict[str, dict[str, list[Any]]] = {
+        "nodes": {},
+        "relationships": {},
+        "nodes_before": {},
+        "relationships_before": {},
+    }
+    for done in dones:
+        kind = "nodes" if done.node else "relationships"
+        if done.created:
+            undo[kind].setdefault(done.kind, []).extend(done.created)
+        if done.before:
+            undo[f"{kind}_before"].setdefault(done.kind, []).extend(done.before)
+    return undo
+
+
+def _unjournalable(value: Any) -> Any:
+    raise StoreError(
+        f"cannot keep a {type(value).__name__} property value in the load's journal (kg writes "
+        "strings, numbers, booleans and lists): load without --commit-every"
+    )
+
+
+class _Journal:
+    """The journal of a load being written: it commits the batches, each with its undo record."""
+
+    def __init__(self, store: Neo4jStore, session: Any, every: int) -> None:
+        self.store = store
+        self.session = session
+        self.every = every
+        self.id = str(uuid.uuid4())
+        self.me = _Owner.here()
+        self.works: list[_Work] = []
+        self.rows = 0  # rows of the works waiting to be committed
+        self.commits = 0
+        self.beaten = time.monotonic()
+
+    def open(self) -> None:
+        from neo4j import exceptions as nex
+
+        me = self.me
+        try:
+            self.session.execute_write(
+                lambda tx: tx.run(
+                    _JOURNAL_OPEN, id=self.id, owner=me.token, host=me.host, pid=me.pid
+                ).consume()
+            )
+        except nex.ConstraintError:  # another journaled load began since the recovery looked
+            others = [j for j in self.session.execute_read(_journals) if j["state"] != "sealing"]
+            if others:
+                raise StoreError(_in_progress(others[0])) from None
+            raise StoreError("another journaled load began at the same moment; try again") from None
+
+    def add(self, work: _Work, rows: int) -> list[_Done]:
+        """Queue a batch; commit the queue once it holds ``every`` rows."""
+        self.works.append(work)
+        self.rows += rows
+        return self.commit() if self.rows >= self.every else []
+
+    def commit(self, seal: bool = False) -> list[_Done]:
+        """Commit the queued batches and their record in one transaction; ``seal``: the last one."""
+        works, self.works, self.rows = self.works, [], 0
+        dones: list[_Done] = self.session.execute_write(self.unit, works, self.commits + 1, seal)
+        self.commits += 1
+        self.beaten = time.monotonic()
+        return dones
+
+    def unit(self, tx: Any, works: list[_Work], seq: int, seal: bool) -> list[_Done]:
+        _hold(tx, self.id, self.me.token)
+        dones = [work(tx) for work in works]
+        elements = sum(len(done.created) + len(done.before) for done in dones)
+        if elements:
+            undo = json.dumps(_undo_of(dones), default=_unjournalable)
+            tx.run(_RECORD_CREATE, id=self.id, seq=seq, elements=elements, undo=undo).consume()
+        # Sealing in the last batch's transaction: the load is complete exactly when it commits.
+        tx.run(_JOURNAL_SEAL if seal else _JOURNAL_TOUCH, id=self.id, elements=elements).consume()
+        return dones
+
+    def beat(self) -> None:
+        """Show a sign of life while the facts are read, at most every :data:`HEARTBEAT` seconds."""
+        if time.monotonic() - self.beaten < HEARTBEAT:
+            return
+
+        def unit(tx: Any) -> None:
+            _hold(tx, self.id, self.me.token)
+            tx.run(_JOURNAL_BEAT, id=self.id).consume()
+
+        self.session.execute_write(unit)
+        self.beaten = time.monotonic()
+
+    def abandon(self, why: BaseException, progress: Progress | None) -> None:
+        """Undo what the failed load committed; raise a StoreError when that cannot be done."""
+        from neo4j import exceptions as nex
+
+        reason = "interrupted" if isinstance(why, KeyboardInterrupt) else _first_line(why)
+        if isinstance(why, _Taken):
+            reason = "another process took this load for dead"
+        # A new session: the load's may have broken with the error.
+        taken = StoreError(
+            f"the load failed ({reason}) and another process has taken over its journal: that "
+            "process undoes what it had committed"
+        )
+        with self.store.driver.session(database=self.store.config.database) as session:
+            try:
+                journal = _claim(session, self.id, self.me.token, None, self.me)
+                if journal is None:
+                    raise taken
+                if journal["state"] == "sealing":
+                    _drop_journal(session, self.id, self.me.token)
                     raise StoreError(
-                        f"relationship {e.id!r} goes from {held[0]!r} to {held[1]!r} in the "
-                        f"database but from {e.source!r} to {e.target!r} in the graph"
+                        f"Neo4j reported an error as the load committed its last batch ({reason}), "
+                        "but the load had landed whole; loading it again changes nothing"
                     )
-                if held[2] != row["props"]:
-                    changed.append(row)
-            if fresh:
-                query = _EDGES_MERGE.format(**names)
-                matched = self.tx.run(query, rows=fresh).single(strict=True)[0]
-                if matched != len(fresh):
-                    missing = _missing_endpoints(self.tx, batch, src, dst, self.ont)
-                    raise StoreError(
-                        f"cannot load {rtype} relationships: no node with id {missing!r} in the graph or the database"
-                    )
-                self.report.edges_created += len(fresh)
-            if changed:
-                self.tx.run(_EDGES_SET.format(**names), rows=changed).consume()
-                self.report.edges_updated += len(changed)
-            self.report.unchanged += len(stored) - len(changed)
-            self.step(f"relationships {rtype}", len(batch))
+                _undo(
+                    self.store,
+                    session,
+                    self.id,
+                    self.me.token,
+                    journal["elements"],
+                    progress,
+                    "undoing the load",
+                )
+            except _Taken:
+                raise taken from None
+            except (nex.Neo4jError, nex.DriverError, OSError) as exc:
+                raise StoreError(
+                    f"the load failed ({reason}) and undoing it failed too ({_first_line(exc)}): "
+                    "the next load into this database undoes it"
+                ) from None
+
+
+def _load_journaled(
+    store: Neo4jStore,
+    chunks: Iterable[Graph],
+    progress: Progress | None,
+    total: int,
+    every: int,
+) -> Neo4jLoadReport:
+    """A load in batches of about ``every`` elements, each committed with its undo record."""
+    from neo4j import exceptions as nex
+
+    session = store.driver.session(database=store.config.database)
+    try:
+        journal = _Journal(store, session, every)
+        journal.open()
+        try:
+            report = _Load(store, None, progress, total, journal).run(chunks)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):
+                _reconnect(store)
+            journal.abandon(exc, progress)
+            if isinstance(exc, KeyboardInterrupt):
+                raise StoreError(
+                    "the load was interrupted and undone: nothing was written"
+                ) from None
+            if isinstance(exc, _Taken):
+                raise StoreError(
+                    "the load showed no sign of life for too long and another process undid it: "
+                    "nothing was written"
+                ) from None
+            if not isinstance(exc, Exception) or isinstance(
+                exc, KGError | nex.Neo4jError | nex.DriverError | OSError
+            ):
+                raise  # worded as in a one-transaction load, by the caller
+            raise StoreError(
+                f"the load failed and was undone, nothing was written: {type(exc).__name__}: "
+                f"{_first_line(exc)}"
+            ) from exc
+        try:
+            _drop_journal(session, journal.id, journal.me.token)
+        except _Taken:
+            pass  # another process took the journal for dead; the load had landed, it finishes it
+        except (nex.Neo4jError, nex.DriverError, OSError) as exc:
+            raise StoreError(
+                f"the load landed whole, but deleting its journal failed ({_first_line(exc)}): "
+                "the next load deletes it"
+            ) from None
+        return report
+    finally:
+        with contextlib.suppress(Exception):
+            session.close()
+
+
+def _reconnect(store: Neo4jStore) -> None:
+    """Drop every connection of the store and open new ones.
+
+    An interrupt (Ctrl-C) can stop the driver in the middle of a message, leaving a connection in
+    no known state that may still hold a transaction open, with the journal's lock. Once its
+    socket is closed the server rolls that transaction back, and the undo can take the lock.
+    """
+    with contextlib.suppress(Exception):
+        store.driver.close()
+    store.driver = _driver(store.config)
+
+
+_RECORDS_PER_DROP = 50
+_JOURNALS = f"""
+MATCH (j:{JOURNAL_LABEL})
+RETURN j.id AS id, j.state AS state, j.owner AS owner, j.host AS host, j.pid AS pid,
+       j.started AS started, j.heartbeat AS heartbeat, j.elements AS elements,
+       duration.inSeconds(datetime(j.heartbeat), datetime()).seconds AS silent
+ORDER BY j.started
+"""
+_JOURNAL_OPEN = f"""
+CREATE (:{JOURNAL_LABEL} {{id: $id, slot: 'load', state: 'writing', owner: $owner, host: $host,
+    pid: $pid, started: toString(datetime()), heartbeat: toString(datetime()), elements: 0,
+    commits: 0}})
+"""
+# Setting a property takes the node's write lock, held to the end of the transaction: what the
+# statement returns is then the latest committed state, and no other owner can change it.
+_JOURNAL_LOCK = f"""
+MATCH (j:{JOURNAL_LABEL} {{id: $id}}) SET j.lock = true REMOVE j.lock
+RETURN j.owner AS owner, j.state AS state, j.heartbeat AS heartbeat, j.elements AS elements
+"""
+_JOURNAL_BEAT = f"MATCH (j:{JOURNAL_LABEL} {{id: $id}}) SET j.heartbeat = toString(datetime())"
+_JOURNAL_TOUCH = f"""
+MATCH (j:{JOURNAL_LABEL} {{id: $id}})
+SET j.heartbeat = toString(datetime()), j.elements = j.elements + $elements,
+    j.commits = j.commits + 1
+"""
+_JOURNAL_SEAL = f"""
+MATCH (j:{JOURNAL_LABEL} {{id: $id}})
+SET j.state = 'sealing', j.heartbeat = toString(datetime()), j.elements = j.elements + $elements,
+    j.commits = j.commits + 1
+REMOVE j.slot
+"""
+_JOURNAL_CLAIM = f"""
+MATCH (j:{JOURNAL_LABEL} {{id: $id}})
+SET j.state = $state, j.owner = $owner, j.host = $host, j.pid = $pid,
+    j.heartbeat = toString(datetime())
+"""
+_JOURNAL_DROP = f"MATCH (j:{JOURNAL_LABEL} {{id: $id}}) DELETE j"
+_RECORD_CREATE = f"""
+CREATE (:{JOURNAL_RECORD_LABEL} {{load: $id, seq: $seq, elements: $elements, undo: $undo}})
+"""
+_LAST_RECORD = f"""
+MATCH (b:{JOURNAL_RECORD_LABEL} {{load: $id}})
+RETURN b.seq AS seq, b.elements AS elements, b.undo AS undo ORDER BY b.seq DESC LIMIT 1
+"""
+_RECORD_DROP = f"MATCH (b:{JOURNAL_RECORD_LABEL} {{load: $id, seq: $seq}}) DELETE b"
+_RECORDS_DROP = f"""
+MATCH (b:{JOURNAL_RECORD_LABEL} {{load: $id}}) WITH b LIMIT $n DELETE b RETURN count(*)
+"""
 
 
 # Nodes and relationships the database holds already, with their properties, by id.
