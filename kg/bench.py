@@ -469,11 +469,11 @@ def _raw_neo4j(ctx: dict[str, Any]) -> dict[str, Any]:
 @_step("export")
 def _export(ctx: dict[str, Any]) -> dict[str, Any]:
     from kg.export import export
-    from kg.stores.ladybug import LadybugStore
+    from kg.stores.ladybug import STREAM_BUFFER_POOL, LadybugStore
 
     out = Path(ctx["out"])
     started = time.perf_counter()
-    with LadybugStore(ctx["db"], read_only=True) as store:
+    with LadybugStore(ctx["db"], read_only=True, buffer_pool_size=STREAM_BUFFER_POOL) as store:
         timed = Timed(store.iter_graph())
         export(timed, ctx["format"], out)
     total = time.perf_counter() - started
@@ -542,7 +542,7 @@ def _networkx(ctx: dict[str, Any]) -> dict[str, Any]:
     import tracemalloc
 
     from kg.export.nx import actor_view, to_networkx
-    from kg.stores.ladybug import LadybugStore
+    from kg.stores.ladybug import STREAM_BUFFER_POOL, LadybugStore
 
     build = actor_view if ctx["view"] == "actors" else to_networkx
     limit = ctx.get("limit") or 0
@@ -559,7 +559,7 @@ def _networkx(ctx: dict[str, Any]) -> dict[str, Any]:
             if limit and taken >= limit:
                 return
 
-    with LadybugStore(ctx["db"], read_only=True) as store:
+    with LadybugStore(ctx["db"], read_only=True, buffer_pool_size=STREAM_BUFFER_POOL) as store:
         started = time.perf_counter()
         timed = Timed(chunks(store))
         graph = build(timed)

@@ -111,8 +111,13 @@ def open_store_from_options(
     database: str | None,
     *,
     read_only: bool,
+    buffer_pool_size: int = 0,
 ) -> Iterator[Store]:
-    """The store the options name: Neo4j when a URI is given (and no --db), else LadybugDB."""
+    """The store the options name: Neo4j when a URI is given (and no --db), else LadybugDB.
+
+    ``buffer_pool_size`` caps the embedded engine's page cache (0: the engine's default, most
+    of the machine's memory), for commands that stream a whole store through a bounded window.
+    """
     from kg.stores import open_store
 
     store: Store
@@ -124,7 +129,12 @@ def open_store_from_options(
         )
         store = open_store("neo4j", config=config)
     else:
-        store = open_store("ladybug", path=db or Path(DEFAULT_DB), read_only=read_only)
+        store = open_store(
+            "ladybug",
+            path=db or Path(DEFAULT_DB),
+            read_only=read_only,
+            buffer_pool_size=buffer_pool_size,
+        )
     try:
         yield store
     finally:
@@ -504,8 +514,18 @@ def export(
         if facts or (db is None and not uri):
             chunks = iter_facts(*facts)
         else:
+            from kg.stores.ladybug import STREAM_BUFFER_POOL
+
             store = stack.enter_context(
-                open_store_from_options(db, uri, username, password, database, read_only=True)
+                open_store_from_options(
+                    db,
+                    uri,
+                    username,
+                    password,
+                    database,
+                    read_only=True,
+                    buffer_pool_size=STREAM_BUFFER_POOL,
+                )
             )
             chunks = store.iter_graph()
         if view == "actors":

@@ -307,6 +307,106 @@ def test_a_value_of_the_wrong_type_is_refused_before_writing(store: LadybugStore
     assert store.stats() == {}
 
 
+# -- large loads: filled in a copy of the store, renamed over it ------------------------------------
+
+
+def _chunks(graph: Graph, size: int) -> list[Graph]:
+    """The graph as chunks of about ``size`` elements, nodes first (each node in one chunk)."""
+    elements: list[Node | Edge] = [*graph.nodes.values(), *graph.edges.values()]
+    chunks = []
+    for start in range(0, len(elements), size):
+        chunk = Graph()
+        for element in elements[start : start + size]:
+            if isinstance(element, Node):
+                chunk.add_node(element)
+            else:
+                chunk.add_edge(element)
+        chunks.append(chunk)
+    return chunks
+
+
+def _leftovers(path: Path) -> list[str]:
+    """Files beside the store that a load made and should have removed."""
+    return sorted(p.name for p in path.parent.iterdir() if ".kg-load-" in p.name)
+
+
+def test_a_large_load_into_an_empty_store_goes_through_a_copy(path: Path, sample: Graph) -> None:
+    with LadybugStore(path, large_load=1) as store:
+        report = store.load_chunks(_chunks(sample, 15))
+        assert report.nodes_created + report.edges_created == len(sample)
+        assert store.read_graph() == sample
+        assert store.load_chunks(_chunks(sample, 15)).changed == 0
+    assert _leftovers(path) == []
+    with LadybugStore(path, read_only=True) as reader:  # the file in place is a whole store
+        assert reader.stats() == sample.counts()
+
+
+def test_a_failed_large_load_leaves_an_empty_store_empty(path: Path, sample: Graph) -> None:
+    def chunks() -> Iterator[Graph]:
+        yield from _chunks(sample, 15)[:-1]
+        raise StoreError("the last facts file is bad")
+
+    with LadybugStore(path, large_load=1) as store:
+        with pytest.raises(StoreError, match="the last facts file is bad"):
+            store.load_chunks(chunks())
+        assert store.stats() == {}
+        assert _leftovers(path) == []
+        assert store.load(sample).changed == len(sample)  # the store still takes a load
+        assert store.read_graph() == sample
+
+
+def test_a_large_load_into_a_store_holding_data_goes_through_a_copy(
+    loaded: LadybugStore, sample: Graph, path: Path
+) -> None:
+    loaded.close()
+    with LadybugStore(path, large_load=1) as store:
+        steps: list[str] = []
+
+        # the copy is filled while the store stays locked against other writers
+        def check_lock(step: str, done: int, total: int) -> None:
+            if not steps:
+                steps.append(_second_process(path).splitlines()[0])
+            steps.append(step)
+
+        assert store.load(_growth(sample), progress=check_lock).changed == 6
+        assert steps[0] == f"{path}: store is in use by process {os.getpid()}"
+        merged = copy.deepcopy(sample)
+        merged.update(_growth(sample))
+        assert store.read_graph() == merged
+        assert store.load(_growth(sample)).changed == 0
+    assert _leftovers(path) == []
+
+
+def test_a_failed_large_load_leaves_the_store_as_it_was(
+    loaded: LadybugStore, sample: Graph, path: Path
+) -> None:
+    loaded.close()
+    bad = _growth(sample)
+    bad.add_node(Node(None, "Topic", {"name": "no id"}))  # type: ignore[arg-type]
+    with LadybugStore(path, large_load=1) as store:
+        with pytest.raises(StoreError, match=r"Copy exception.*primary key"):
+            store.load(bad)
+        assert store.read_graph() == sample
+        assert _leftovers(path) == []
+        assert store.load(_growth(sample)).changed == 6
+
+
+def test_the_copy_of_a_killed_load_is_removed_by_the_next_writer(
+    loaded: LadybugStore, sample: Graph, path: Path
+) -> None:
+    loaded.close()
+    stale = path.with_name(path.name + ".kg-load-0123456789ab")
+    stale.write_bytes(b"half a store")
+    other = path.with_name("other.lbug.kg-load-0123456789ab")  # another store's: kept
+    other.write_bytes(b"not ours")
+    with LadybugStore(path, read_only=True) as reader:  # a reader leaves it alone
+        assert reader.stats() == sample.counts()
+    assert stale.exists()
+    with LadybugStore(path) as store:
+        assert store.read_graph() == sample
+    assert not stale.exists() and other.exists()
+
+
 # -- concurrency and opening -------------------------------------------------------------------------
 
 SECOND_PROCESS = """
@@ -323,9 +423,8 @@ with LadybugStore(sys.argv[1], read_only=True) as reader:
 """
 
 
-def test_a_second_writer_is_refused_while_a_reader_works(
-    loaded: LadybugStore, sample: Graph, path: Path
-) -> None:
+def _second_process(path: Path) -> str:
+    """What SECOND_PROCESS prints about the store at ``path``."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
         [sys.executable, "-c", SECOND_PROCESS, str(path)],
@@ -335,7 +434,13 @@ def test_a_second_writer_is_refused_while_a_reader_works(
         timeout=120,
         check=True,
     )
-    in_use, stats, size = done.stdout.splitlines()
+    return done.stdout
+
+
+def test_a_second_writer_is_refused_while_a_reader_works(
+    loaded: LadybugStore, sample: Graph, path: Path
+) -> None:
+    in_use, stats, size = _second_process(path).splitlines()
     assert in_use == f"{path}: store is in use by process {os.getpid()}"
     assert json.loads(stats) == sample.counts()
     assert int(size) == len(sample)

@@ -7,15 +7,23 @@ STRING, integer -> INT64, boolean -> BOOL, double -> DOUBLE, and a multi-valued 
 list (``STRING[]``). :meth:`LadybugStore.ensure_schema` creates missing tables and adds missing
 columns and label pairs when the ontology grew; it never drops anything.
 
-Loading. A load is one transaction (``BEGIN TRANSACTION`` ... ``COMMIT``; any failure rolls it
-back), so the store holds all of a graph or none of it. Before it starts, the load reads the ids
-the store already holds: nodes and edges that are new are written to Parquet files in a temporary
-folder and bulk-copied (``COPY ... FROM``), the fastest path the engine has and the only one that
-fails cleanly on a bad row; an id the store holds already is compared with the graph and, if its
-properties differ, updated in place (``SET``), so loading the same graph twice changes nothing.
-The graph is checked against the ontology and the store first: an unknown label, a property the
-ontology does not give the label, an edge whose end node is neither in the graph nor in the store,
-or an id the store holds under another label all stop the load before anything is written.
+Loading. A load lands whole or not at all, and loading the same graph twice changes nothing.
+Before it starts, the load reads the ids the store already holds: nodes and edges that are new
+are written to Parquet files in a temporary folder and bulk-copied (``COPY ... FROM``), the
+fastest path the engine has and the only one that fails cleanly on a bad row; an id the store
+holds already is compared with the graph and, if its properties differ, updated in place
+(``SET``). The graph is checked against the ontology and the store first: an unknown label, a
+property the ontology does not give the label, an edge whose end node is neither in the graph nor
+in the store, or an id the store holds under another label all stop the load before anything is
+written. How the copies are committed depends on the size:
+
+- a load of fewer than :data:`LARGE_LOAD` new rows is one transaction (``BEGIN TRANSACTION``
+  ... ``COMMIT``; any failure rolls it back);
+- a larger load fills a copy of the store file, committing each COPY on its own with a buffer
+  pool of :data:`SHADOW_BUFFER_POOL`, and the copy replaces the store by one atomic rename. (The
+  engine holds a transaction's pages in memory until it commits: one transaction of millions of
+  rows needs many gigabytes.) A failed or killed load leaves the store as it was; the next
+  writer removes the copy it left.
 
 Concurrency. One process at a time may open the store for writing; another gets
 :class:`~kg.errors.StoreInUse`. A read-only store (``read_only=True``) opens beside a writer and
@@ -45,8 +53,12 @@ or relationship returned whole becomes the dict of its set properties (``id`` in
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
+import glob
+import os
 import re
+import subprocess
 import tempfile
 import time
 import uuid
@@ -81,6 +93,10 @@ _ARROW_TYPES = {
 _ID, _SOURCE, _TARGET = attrgetter("id"), attrgetter("source"), attrgetter("target")
 _PROPERTIES = attrgetter("properties")
 _RECOVERY_PENDING = "while checkpoint recovery is pending"
+_SHADOW = ".kg-load-"  # a store's name, this, and a random part: the copy a large load fills
+LARGE_LOAD = 1_000_000  # rows to copy from which a load fills a copy of the store
+SHADOW_BUFFER_POOL = 1 << 30  # the buffer pool of that copy: the largest COPY at 1M events fits
+STREAM_BUFFER_POOL = 1 << 30  # enough for iter_graph's windows; the engine's default is most of RAM
 _LOCK_HELD = re.compile(r"Could not set lock on file.*?Lock is held by PID (\d+)", re.DOTALL)
 
 
@@ -206,7 +222,7 @@ class _Parts:
             self.rows[key] = 0
         self.rows[key] += table.num_rows
         self._pending.append(self._pool.submit(self._write, key, table))
-        if len(self._pending) > 64:
+        if len(self._pending) > 8:
             self._pending.pop(0).result()
 
     def _write(self, key: Any, table: pa.Table) -> None:
@@ -260,6 +276,30 @@ def _same_lists(a: pa.Array, b: pa.Array) -> pa.Array:
     bad = pc.unique(rows.take(pc.filter(parents, differ)))
     mask = pc.is_in(pa.array(range(len(a)), pa.int64()), value_set=bad.cast(pa.int64()))
     return pc.and_(same, pc.invert(mask))
+
+
+def _copies(
+    node_files: Mapping[str, Path],
+    node_rows: Mapping[str, int],
+    rel_files: Mapping[tuple[str, str, str], Path],
+    rel_rows: Mapping[tuple[str, str, str], int],
+    report: LoadReport,
+) -> list[tuple[str, list[str]]]:
+    """The COPY statements of staged files, by table: node tables first; counted in ``report``."""
+    copies: list[tuple[str, list[str]]] = []
+    for label, file in node_files.items():
+        report.nodes_created += node_rows[label]
+        copies.append((label, [f"COPY `{label}` FROM {_literal(str(file))}"]))
+    by_type: dict[str, list[str]] = {}
+    for (rtype, source, target), file in rel_files.items():
+        if not rel_rows[rtype, source, target]:
+            continue
+        report.edges_created += rel_rows[rtype, source, target]
+        by_type.setdefault(rtype, []).append(
+            f"COPY `{rtype}` FROM {_literal(str(file))} (from='{source}', to='{target}')"
+        )
+    copies.extend(by_type.items())
+    return copies
 
 
 class _Staging:
@@ -452,20 +492,8 @@ class _Staging:
             keys = [k for k in rel_files if k[0] == rtype]
             if keys:
                 self._compare_edges(rtype, keys, rel_files, rel_rows, report, updates)
-        copies: list[tuple[str, list[str]]] = []
-        for label, file in self.new_nodes.files.items():
-            report.nodes_created += self.new_nodes.rows[label]
-            copies.append((label, [f"COPY `{label}` FROM {_literal(str(file))}"]))
-        by_type: dict[str, list[str]] = {}
-        for (rtype, source, target), file in rel_files.items():
-            if not rel_rows[rtype, source, target]:
-                continue
-            report.edges_created += rel_rows[rtype, source, target]
-            by_type.setdefault(rtype, []).append(
-                f"COPY `{rtype}` FROM {_literal(str(file))} (from='{source}', to='{target}')"
-            )
-        copies.extend(by_type.items())
-        return copies, updates
+        new = self.new_nodes
+        return _copies(new.files, new.rows, rel_files, rel_rows, report), updates
 
     def _key_end(self, node_id: str) -> str | None:
         return self.loaded.get(node_id) or self.held.get(node_id)
@@ -563,6 +591,77 @@ class _Staging:
             rows[key] = fresh.num_rows
 
 
+class _Shadow:
+    """A copy of the store that a large load fills; renamed over the store once it is whole.
+
+    The engine keeps a transaction's pages in its buffer pool until the commit (a pool too small
+    for them fails with "buffer pool is full"), so a load of millions of rows in one transaction
+    needs many gigabytes. The copy instead commits each COPY statement on its own, with a pool of
+    :data:`SHADOW_BUFFER_POOL`, and becomes the store by one atomic rename: a failed or killed
+    load leaves the store as it was (and a file that the next writer removes).
+    """
+
+    def __init__(self, store: LadybugStore) -> None:
+        self.store = store
+        self.path = store.path.with_name(f"{store.path.name}{_SHADOW}{uuid.uuid4().hex[:12]}")
+        store._run("CHECKPOINT")  # the store is now one file, its log written into it
+        # Copied by another process: closing a file this process opened would release the
+        # engine's lock on the store (POSIX record locks belong to the process, not the file).
+        copied = subprocess.run(
+            ["cp", "--", str(store.path), str(self.path)], capture_output=True, text=True
+        )
+        if copied.returncode:
+            self.discard()
+            raise StoreError(f"{store.path}: cannot stage the load: {copied.stderr.strip()}")
+        try:
+            self._db = ladybug.Database(str(self.path), buffer_pool_size=SHADOW_BUFFER_POOL)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            self.discard()
+            raise StoreError(f"{store.path}: cannot stage the load: {_first_line(exc)}") from None
+
+    def _run(self, statement: str, parameters: dict[str, Any] | None = None) -> None:
+        try:
+            self._conn.execute(statement, parameters or {})
+        except RuntimeError as exc:
+            raise StoreError(f"{self.store.path}: {_first_line(exc)}") from None
+
+    def fill(
+        self,
+        copies: list[tuple[str, list[str]]],
+        updates: list[tuple[str, dict[str, Any]]],
+        progress: Progress | None,
+    ) -> None:
+        """Run the copies and the updates, and write the copy out whole."""
+        for done, (table, statements) in enumerate(copies, start=1):
+            for statement in statements:
+                self._run(statement)
+            if progress is not None:
+                progress(f"copy {table}", done, len(copies))
+        for statement, params in updates:
+            self._run(statement, params)
+        self._run("CHECKPOINT")
+        self._conn.close()
+        self._db.close()
+        with self.path.open("rb") as file:
+            os.fsync(file.fileno())
+
+    def discard(self) -> None:
+        """Remove the copy and the files the engine made beside it (the store is untouched)."""
+        with contextlib.suppress(AttributeError, RuntimeError):
+            self._conn.close()
+            self._db.close()
+        for file in self.path.parent.glob(f"{glob.escape(self.path.name)}*"):
+            file.unlink(missing_ok=True)
+
+
+def _release_memory() -> None:
+    """Hand memory freed by Python and Arrow back to the system (glibc keeps it otherwise)."""
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class LadybugStore:
     """A kg store in an embedded LadybugDB database file.
 
@@ -570,6 +669,11 @@ class LadybugStore:
         path: the database file; created (with its schema) on first use unless ``read_only``.
         read_only: open for reading only; works while another process writes, and never creates
             the store.
+        buffer_pool_size: bytes of the engine's page cache; 0 leaves the engine's default (most
+            of the machine's memory). A pool too small for a query fails it ("buffer pool is
+            full"); :data:`STREAM_BUFFER_POOL` suits :meth:`iter_graph`.
+        large_load: rows to copy from which a load into a store holding data fills a copy of
+            the store rather than running one transaction (see the module docstring).
 
     Raises:
         StoreInUse: another process holds the store for writing.
@@ -578,9 +682,18 @@ class LadybugStore:
 
     engine = "ladybug"
 
-    def __init__(self, path: str | Path = "kg.lbug", read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path = "kg.lbug",
+        read_only: bool = False,
+        *,
+        buffer_pool_size: int = 0,
+        large_load: int = LARGE_LOAD,
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self.buffer_pool_size = buffer_pool_size
+        self.large_load = large_load
         self._ont = load_ontology()
         self._tables = {t.name: t for t in _tables(self._ont)}
         self._present: dict[str, list[str]] = {}  # ontology table -> its columns the store has
@@ -589,16 +702,30 @@ class LadybugStore:
             raise StoreError(f"no store at {self.path}; run kg load first")
         if not read_only and not self.path.parent.is_dir():
             raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
+        self._open()
+        if not read_only:
+            # Copies left by loads that were killed: only the writer, which holds the lock, may
+            # be filling one, and it is this process.
+            for stale in self.path.parent.glob(f"{glob.escape(self.path.name)}{_SHADOW}*"):
+                stale.unlink(missing_ok=True)
+        try:
+            self.ensure_schema()
+        except KGError:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        path, read_only, pool = str(self.path), self.read_only, self.buffer_pool_size
         try:
             try:
-                self._db = ladybug.Database(str(self.path), read_only=read_only)
+                self._db = ladybug.Database(path, read_only=read_only, buffer_pool_size=pool)
             except RuntimeError as exc:
                 if not (read_only and _RECOVERY_PENDING in str(exc)):
                     raise
                 # A writer was stopped during its checkpoint: opening the store for writing
                 # once completes it (and fails with the lock error if a writer is at work).
-                ladybug.Database(str(self.path)).close()
-                self._db = ladybug.Database(str(self.path), read_only=True)
+                ladybug.Database(path).close()
+                self._db = ladybug.Database(path, read_only=True, buffer_pool_size=pool)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             held = _LOCK_HELD.search(str(exc))
@@ -608,11 +735,6 @@ class LadybugStore:
                 ) from None
             raise StoreError(f"{self.path}: cannot open the store: {_first_line(exc)}") from None
         self._closed = False
-        try:
-            self.ensure_schema()
-        except KGError:
-            self.close()
-            raise
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -756,9 +878,9 @@ class LadybugStore:
 
         Each chunk is checked and written to Parquet files in a temporary folder beside the
         store as it comes, then dropped, so memory holds one chunk at a time (and the label of
-        every node id). Nothing reaches the store until the chunks are exhausted: then one
-        transaction copies the files in. An exception from the iterator (a facts error found
-        in the last file) leaves the store untouched. A node may come in one chunk only; an
+        every node id). Nothing reaches the store until the chunks are exhausted (see the
+        module docstring for how the copies are committed). An exception from the iterator (a
+        facts error found in the last file) leaves the store untouched. A node may come in one chunk only; an
         edge may refer to nodes of any chunk, or of the store.
 
         Raises:
@@ -780,10 +902,42 @@ class LadybugStore:
                 for parts in (staging.new_nodes, staging.held_nodes, staging.rels):
                     parts.close()
             del staging
-            if copies or updates:
+            if report.nodes_created + report.edges_created >= self.large_load:
+                _release_memory()  # what parsing and staging held, before the engine's turn
+                self._write_copy(copies, updates, progress)
+            elif copies or updates:
                 self._write(copies, updates, progress)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _write_copy(
+        self,
+        copies: list[tuple[str, list[str]]],
+        updates: list[tuple[str, dict[str, Any]]],
+        progress: Progress | None,
+    ) -> None:
+        """Fill a copy of the store and put it in the store's place (see :class:`_Shadow`)."""
+        shadow = _Shadow(self)
+        try:
+            shadow.fill(copies, updates, progress)
+        except BaseException:
+            shadow.discard()
+            raise
+        self._replace(shadow.path)
+
+    def _replace(self, loaded: Path) -> None:
+        """Put a filled copy in the store's place (one rename) and open it."""
+        self._conn.close()
+        self._db.close()
+        self._closed = True
+        os.replace(loaded, self.path)
+        folder = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+        self._open()
+        self.ensure_schema()
 
     def _setters(
         self, table: _Table, what: str, props: Mapping[str, Any]
@@ -958,7 +1112,32 @@ class LadybugStore:
             if isinstance(result, list):
                 raise QueryError(f"{self.path}: send one statement at a time, not {len(result)}")
             columns = list(result.get_column_names())
-            rows = [[_plain(v) for v in row] for row in result.get_all()]
+            rows = _result_rows(result)
         except (RuntimeError, TypeError, ValueError) as exc:
             raise QueryError(f"{self.path}: {_first_line(exc)}") from None
         return QueryResult(columns, rows)
+
+
+# Engine types whose values Arrow gives as the very values _plain makes of them (str, int, float,
+# bool, None), alone or in lists: ``STRING``, ``INT64[]``, ``DOUBLE[3]``, ``STRING[][]`` ...
+_ARROW_PLAIN = frozenset(
+    {"STRING", "BOOL", "DOUBLE", "FLOAT", "SERIAL"}
+    | {f"{sign}INT{bits}" for sign in ("", "U") for bits in (8, 16, 32, 64)}
+)
+_LIST_SUFFIXES = re.compile(r"(?:\[\d*\])+$")
+
+
+def _result_rows(result: ladybug.QueryResult) -> list[list[Any]]:
+    """The rows of a query result as plain Python (see the module docstring).
+
+    A result whose columns are all strings, numbers or booleans (or lists of them), the common
+    case of a large listing, is read column by column through Arrow: several times faster than
+    ``get_all()``, which builds a Python value per cell in the engine's bindings before ``_plain``
+    looks at each. Nodes, relationships, paths, dates and the other types take that path.
+    """
+    types = result.get_column_data_types()
+    if types and all(_LIST_SUFFIXES.sub("", t) in _ARROW_PLAIN for t in types):
+        table = result.get_as_arrow(-1)
+        columns = [column.to_pylist() for column in table.columns]
+        return [list(row) for row in zip(*columns, strict=True)]
+    return [[_plain(v) for v in row] for row in result.get_all()]
