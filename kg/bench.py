@@ -320,14 +320,20 @@ def _load_neo4j(ctx: dict[str, Any]) -> dict[str, Any]:
     from kg.facts import iter_facts
     from kg.stores.neo4j import Neo4jStore
 
+    from kg.cli import AUTO_COMMIT_EVERY, JOURNAL_ABOVE
+
     if ctx.get("wipe"):
         _wipe_neo4j()
+    paths = _corpus_paths(ctx["corpus"])
+    # As kg load decides: journaled batches above JOURNAL_ABOVE bytes of facts.
+    every = AUTO_COMMIT_EVERY if sum(p.stat().st_size for p in paths) > JOURNAL_ABOVE else None
     started = time.perf_counter()
-    timed = Timed(iter_facts(*_corpus_paths(ctx["corpus"])))
+    timed = Timed(iter_facts(*paths))
     with Neo4jStore(Neo4jConfig.resolve(), batch_size=ctx["batch"]) as store:
-        report = store.load_chunks(timed)
+        report = store.load_chunks(timed, commit_every=every)
     total = time.perf_counter() - started
     return {
+        "commit_every": every,
         "seconds": total - timed.seconds,
         "total_seconds": total,
         "parse_seconds": timed.seconds,

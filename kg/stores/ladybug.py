@@ -1056,7 +1056,9 @@ class LadybugStore:
                     f"WHERE offset(id(a)) >= $lo AND offset(id(a)) < $hi "
                     f"RETURN r.id, a.id, b.id{returns}"
                 )
-                for ids, sources, targets, *values in self._windows(source, query, chunk_size):
+                count = f"MATCH (a:`{source}`)-[r:`{name}`]->() RETURN count(r)"
+                windows = self._windows(source, query, chunk_size, count)
+                for ids, sources, targets, *values in windows:
                     for edge_id, a, b, *row in zip(ids, sources, targets, *values, strict=True):
                         props = dict(zip(cols, row, strict=True))
                         chunk.edges[edge_id] = Edge(edge_id, name, a, b, props)
@@ -1066,18 +1068,38 @@ class LadybugStore:
         if len(chunk):
             yield chunk
 
-    def _windows(self, table: str, query: str, rows: int) -> Iterator[list[list[Any]]]:
+    def _windows(
+        self, table: str, query: str, rows: int, count: str | None = None
+    ) -> Iterator[list[list[Any]]]:
         """A query's columns over windows of ``table``'s node offsets, about ``rows`` rows each.
 
-        The window widens or narrows after each one so that the rows it returns stay near
-        ``rows`` (a relationship's start nodes may have any number of relationships).
+        The first window's width comes from ``count`` (the rows over all of ``table``'s nodes);
+        then the window widens or narrows after each one so that the rows it returns stay near
+        ``rows`` (a relationship's start nodes may have any number of relationships). Each
+        window runs on a connection of its own: the engine keeps part of a result's memory in
+        its buffer pool for as long as the connection lives, and with a bounded pool
+        (:data:`STREAM_BUFFER_POOL`) a whole store read through one connection runs out.
         """
         top = self._rows(f"MATCH (n:`{table}`) RETURN max(offset(id(n)))")[0][0]
         if top is None:
             return
-        lo, width = 0, rows
+        width = rows
+        if count is not None:
+            total = self._rows(count)[0][0]
+            width = max(1, rows * (top + 1) // total) if total else top + 1
+        lo = 0
         while lo <= top:
-            columns = self._columns(query, {"lo": lo, "hi": lo + width})
+            conn = ladybug.Connection(self._db)
+            try:
+                result: Any = conn.execute(query, {"lo": lo, "hi": lo + width})
+                window = result.get_as_arrow(-1)
+                del result
+            except RuntimeError as exc:
+                raise StoreError(f"{self.path}: {_first_line(exc)}") from None
+            finally:
+                conn.close()
+            columns = [column.to_pylist() for column in window.columns]
+            del window
             lo += width
             got = len(columns[0])
             if got:
