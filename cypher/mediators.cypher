@@ -7,19 +7,27 @@
 //   interacts with. A side is a belligerent together with the persons who hold a position in it
 //   and the organisations that are part of it; a mediator is an actor on no side that interacts
 //   (INTERACTS_WITH, either direction) with members of two sides.
-MATCH (c:Conflict {id: $conflict})-[:HAS_BELLIGERENT]->(a)
-MATCH (c)-[:HAS_BELLIGERENT]->(b)
-WHERE a.id < b.id
-MATCH (a)<-[:HOLDS_POSITION|PART_OF*0..1]-(contact_a)-[:INTERACTS_WITH]-(candidate)
-WHERE NOT EXISTS { MATCH (c)-[:HAS_BELLIGERENT]->()<-[:HOLDS_POSITION|PART_OF*0..1]-(candidate) }
-  AND EXISTS { MATCH (b)<-[:HOLDS_POSITION|PART_OF*0..1]-()-[:INTERACTS_WITH]-(candidate) }
-WITH DISTINCT a, b, candidate, contact_a
-ORDER BY contact_a.id SKIP 0
-WITH a, b, candidate, collect(contact_a.id) AS contacts_a
-MATCH (b)<-[:HOLDS_POSITION|PART_OF*0..1]-(contact_b)-[:INTERACTS_WITH]-(candidate)
-WITH DISTINCT a, b, candidate, contacts_a, contact_b
-ORDER BY contact_b.id SKIP 0
-WITH a, b, candidate, contacts_a, collect(contact_b.id) AS contacts_b
-RETURN candidate.id AS mediator, candidate.name AS name, a.id AS side_a, contacts_a, b.id AS side_b,
-       contacts_b
+// Plan: the members of each side are matched first, the interactions are expanded from them, and
+//   the rows are made distinct per (side, contact, mediator) before anything else, so the
+//   interactions of busy actors (one relationship per event) never multiply. A member with no
+//   interaction can be nobody's mediator, so the members to leave out are the contacts found.
+MATCH (c:Conflict {id: $conflict})-[:HAS_BELLIGERENT]->(side)<-[:HOLDS_POSITION|PART_OF*0..1]-(member)
+WITH side.id AS side, member
+MATCH (member)-[:INTERACTS_WITH]-(candidate)
+WITH DISTINCT side, member.id AS contact, candidate.id AS mediator, candidate.name AS name
+WITH collect(DISTINCT contact) AS members,
+     collect({side: side, contact: contact, mediator: mediator, name: name}) AS found
+UNWIND found AS f
+WITH members, f.side AS side, f.contact AS contact, f.mediator AS mediator, f.name AS name
+WHERE NOT mediator IN members
+WITH side, contact, mediator, name
+ORDER BY contact SKIP 0
+WITH mediator, name, side, collect(contact) AS contacts
+WITH mediator, name, collect({side: side, contacts: contacts}) AS sides
+UNWIND sides AS a
+UNWIND sides AS b
+WITH mediator, name, a, b
+WHERE a.side < b.side
+RETURN mediator, name, a.side AS side_a, a.contacts AS contacts_a, b.side AS side_b,
+       b.contacts AS contacts_b
 ORDER BY mediator, side_a, side_b

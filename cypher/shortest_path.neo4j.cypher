@@ -3,7 +3,7 @@
 MATCH (a:Person|Country|Organisation {id: $from}), (b:Person|Country|Organisation {id: $to})
 WHERE a.id <> b.id
 MATCH p = allShortestPaths((a)-[:INTERACTS_WITH|HOLDS_POSITION|PART_OF|MEMBER_OF*..6]-(b))
-WITH length(p) AS hops, [n IN nodes(p) | n.id] AS ids, [n IN nodes(p) | n.name] AS names
+WITH DISTINCT length(p) AS hops, [n IN nodes(p) | n.id] AS ids, [n IN nodes(p) | n.name] AS names
 WITH hops, ids, names, reduce(key = '', id IN ids | key + ' ' + id) AS path_key
 RETURN hops, ids, names
 ORDER BY path_key

@@ -1,21 +1,18 @@
-// LadybugDB text of sources.cypher: label(s) gives a node's table, its one label.
+// LadybugDB text of sources.cypher: label(s) gives a node's table, its one label. The facts, the
+// longest list, are collected first, while a row holds nothing else; one pass over the
+// source's own relationships then collects its authors, platforms and citations. Every list is
+// sorted by list_sort (the sort of names gives the order of sorting by name then id), and the
+// facts ride along as collect(facts)[1] rather than as a grouping key, which would hash them.
 MATCH (s:Article|Post|Report|OfficialStatement)
-OPTIONAL MATCH (s)-[:AUTHORED_BY]->(author)
-WITH s, author
-ORDER BY author.name, author.id SKIP 0
-WITH s, collect(author.name) AS authors
-OPTIONAL MATCH (s)-[:PUBLISHED_ON]->(platform)
-WITH s, authors, platform
-ORDER BY platform.name, platform.id SKIP 0
-WITH s, authors, collect(platform.name) AS platforms
 OPTIONAL MATCH (fact)-[:ACCORDING_TO]->(s)
-WITH s, authors, platforms, fact
-ORDER BY fact.id SKIP 0
-WITH s, authors, platforms, collect(fact.id) AS facts
-OPTIONAL MATCH (s)-[:CITES]->(cited)
-WITH s, authors, platforms, facts, cited
-ORDER BY cited.id SKIP 0
-WITH s, authors, platforms, facts, collect(cited.id) AS cites
+WITH s, list_sort(collect(fact.id)) AS facts
+OPTIONAL MATCH (s)-[r:AUTHORED_BY|PUBLISHED_ON|CITES]->(x)
+WITH s, facts, label(r) AS type, x
+WITH s,
+     list_sort(collect(CASE WHEN type = 'AUTHORED_BY' THEN x.name END)) AS authors,
+     list_sort(collect(CASE WHEN type = 'PUBLISHED_ON' THEN x.name END)) AS platforms,
+     list_sort(collect(CASE WHEN type = 'CITES' THEN x.id END)) AS cites,
+     collect(facts)[1] AS facts
 RETURN s.id AS source, label(s) AS kind, s.published AS published, authors, platforms, facts,
        cites
 ORDER BY source

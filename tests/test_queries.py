@@ -53,7 +53,9 @@ PARAMETERS: dict[str, list[tuple[str, str, object]]] = {
 }
 
 # name -> the engines that have their own text for it (every other query has one shared text).
-VARIANTS = {"shortest_path": {"ladybug", "neo4j"}, "sources": {"ladybug", "neo4j"}}
+VARIANTS = {
+    name: {"ladybug", "neo4j"} for name in ("calls", "shortest_path", "sources", "upcoming_calls")
+}
 
 DEFAULT_ANSWERS = {
     "actor_timeline": (
@@ -917,11 +919,7 @@ OVERRIDE_ANSWERS = [
                 ["sergey-lavrov", "russia", "united-states", "donald-trump"],
                 ["Sergey Lavrov", "Russia", "United States", "Donald Trump"],
             ],
-            [
-                3,
-                ["sergey-lavrov", "russia", "vladimir-putin", "donald-trump"],
-                ["Sergey Lavrov", "Russia", "Vladimir Putin", "Donald Trump"],
-            ],
+            # Putin and Trump interact twice (two calls): one chain, one row.
             [
                 3,
                 ["sergey-lavrov", "russia", "vladimir-putin", "donald-trump"],
@@ -1143,17 +1141,37 @@ def ladybug_sample(tmp_path_factory):
     store.close()
 
 
+class _Neo4jDatabase:
+    """The tests' one Neo4j database, holding one graph at a time: the sample or the corpus."""
+
+    def __init__(self, config):
+        from kg.stores.neo4j import Neo4jStore
+
+        self.config = config
+        self.store = Neo4jStore(config)
+        self.holds: str | None = None
+
+    def holding(self, name, graph):
+        if self.holds != name:
+            from conftest import wipe_neo4j
+
+            wipe_neo4j(self.config)
+            self.holds = None
+            self.store.load(graph)
+            self.holds = name
+        return self.store
+
+
 @pytest.fixture(scope="module")
-def neo4j_sample(neo4j_config):
-    from conftest import wipe_neo4j
+def neo4j_database(neo4j_config):
+    database = _Neo4jDatabase(neo4j_config)
+    yield database
+    database.store.close()
 
-    from kg.stores.neo4j import Neo4jStore
 
-    wipe_neo4j(neo4j_config)
-    store = Neo4jStore(neo4j_config)
-    store.load(load_facts(sample_facts_path()))
-    yield store
-    store.close()
+@pytest.fixture
+def neo4j_sample(neo4j_database):
+    return neo4j_database.holding("sample", load_facts(sample_facts_path()))
 
 
 @pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -1218,6 +1236,94 @@ def test_answer_with_parameters(sample_store, name, overrides, columns, rows):
     result = run_query(sample_store, name, overrides)
     assert result.columns == columns
     assert result.rows == rows
+
+
+# ------------------------------------------------------------------------------------ a corpus
+
+# A generated corpus is large enough for what the sample lacks: busy actors with many parallel
+# interactions, sides with many members, sources with many facts, ties in names and dates.
+CORPUS_EVENTS = 600
+
+
+@pytest.fixture(scope="module")
+def corpus_graph(tmp_path_factory):
+    from kg.generate import generate_corpus
+
+    return load_facts(*generate_corpus(CORPUS_EVENTS, seed=5, out_dir=tmp_path_factory.mktemp("c")))
+
+
+@pytest.fixture(scope="module")
+def ladybug_corpus(tmp_path_factory, corpus_graph):
+    from kg.stores.ladybug import LadybugStore
+
+    store = LadybugStore(tmp_path_factory.mktemp("corpus") / "kg.lbug")
+    store.load(corpus_graph)
+    yield store
+    store.close()
+
+
+def corpus_cases(store):
+    """(query, parameters) pairs that reach into every part of the corpus the queries read."""
+
+    def ids(label, order="", limit=3):
+        return [
+            r[0]
+            for r in store.query(
+                f"MATCH (n:{label}) RETURN n.id AS id ORDER BY id {order} LIMIT {limit}"
+            ).rows
+        ]
+
+    persons = ids("Person", limit=4)
+    last = ids("Person", "DESC", 2)
+    actors = [*persons[:2], *ids("Country", limit=1), *ids("Organisation", limit=1)]
+    cases = [(name, {}) for name in ("date_resolutions", "sources", "unknown_time_zone")]
+    cases += [("actor_timeline", {"actor": a}) for a in actors]
+    cases += [("call_topics", {"call": c}) for c in [None, *ids("Call", limit=2)]]
+    for name in ("calls", "facts_by_status", "interactions"):
+        cases += [(name, {"status": s}) for s in (None, "planned", "occurred", "not_reached")]
+    cases += [("fact_sources", {"fact": f}) for f in ids("Demand", limit=2) + ids("Call", limit=2)]
+    cases += [("interaction_degree", {"min_degree": d}) for d in (0, 1, 5)]
+    cases += [("mediators", {"conflict": c}) for c in ids("Conflict", limit=100)]
+    cases += [("negotiation", {"negotiation": n}) for n in ids("Negotiation")]
+    cases += [("offices", {"institution": i}) for i in [None, *ids("Country", limit=2)]]
+    pairs = [tuple(last), tuple(persons[:2]), (persons[0], persons[3]), (actors[2], actors[3])]
+    cases += [("shortest_path", {"from": a, "to": b}) for a, b in pairs]
+    cases += [("upcoming_calls", {"after": day}) for day in ("2025-01-01", "2025-05-17")]
+    return cases
+
+
+def test_corpus_cases_reach_every_query_with_answers(ladybug_corpus):
+    cases = corpus_cases(ladybug_corpus)
+    assert {name for name, _ in cases} == set(PARAMETERS)
+    answered = {name for name, params in cases if run_query(ladybug_corpus, name, params).rows}
+    assert answered == set(PARAMETERS)
+
+
+@pytest.mark.neo4j
+def test_the_engines_agree_on_a_corpus(ladybug_corpus, neo4j_database, corpus_graph):
+    neo4j = neo4j_database.holding("corpus", corpus_graph)
+    differ = []
+    for name, params in corpus_cases(ladybug_corpus):
+        ours, theirs = run_query(ladybug_corpus, name, params), run_query(neo4j, name, params)
+        if (ours.columns, ours.rows) != (theirs.columns, theirs.rows):
+            differ.append((name, params))
+    assert differ == []
+
+
+def test_arrow_and_value_conversion_agree(ladybug_corpus):
+    """Plain columns come through Arrow, other types value by value: both give the same rows."""
+    from kg.stores.ladybug import _plain
+
+    for name, params in corpus_cases(ladybug_corpus):
+        query = get_query(name)
+        text = query_text(query, "ladybug")
+        values = {
+            k: v for k, v in resolve_parameters(query, params).items() if k in used_parameters(text)
+        }
+        by_value = [
+            [_plain(v) for v in row] for row in ladybug_corpus._conn.execute(text, values).get_all()
+        ]
+        assert ladybug_corpus.query(text, values).rows == by_value, name
 
 
 # ------------------------------------------------------------------------------------ parameters
@@ -1332,10 +1438,10 @@ def test_variant_selection():
     assert str(err.value) == (
         "query 'shortest_path' has no text for engine 'memgraph' (it has: ladybug, neo4j)"
     )
-    calls = get_query("calls")
-    assert query_text(calls, "ladybug") == query_text(calls, "neo4j") == calls.text
-    assert calls.text.startswith("MATCH (c:Call)")
-    assert query_text(calls, "memgraph") == calls.text  # the shared text serves any engine
+    offices = get_query("offices")
+    assert query_text(offices, "ladybug") == query_text(offices, "neo4j") == offices.text
+    assert offices.text.startswith("MATCH (p:Person)")
+    assert query_text(offices, "memgraph") == offices.text  # the shared text serves any engine
 
 
 def test_the_store_engine_picks_the_text(tmp_path, ladybug_sample):
