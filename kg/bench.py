@@ -316,11 +316,10 @@ def _wipe_neo4j() -> None:
 
 @_step("load_neo4j")
 def _load_neo4j(ctx: dict[str, Any]) -> dict[str, Any]:
+    from kg.cli import AUTO_COMMIT_EVERY, JOURNAL_ABOVE
     from kg.config import Neo4jConfig
     from kg.facts import iter_facts
     from kg.stores.neo4j import Neo4jStore
-
-    from kg.cli import AUTO_COMMIT_EVERY, JOURNAL_ABOVE
 
     if ctx.get("wipe"):
         _wipe_neo4j()
@@ -600,12 +599,9 @@ def _networkx(ctx: dict[str, Any]) -> dict[str, Any]:
 def corpus_parameters(store: Any) -> dict[str, dict[str, Any]]:
     """Parameters of the cypher/ queries that refer to ids and values a corpus holds.
 
-    Ids are the smallest of their label in the store (the same on both engines), but for
-    ``shortest_path``, which goes between the two Persons with the largest ids: the generator
-    gives low ids the most events, and the interaction network has one edge per event, so
-    between two busy actors the shortest paths are counted in millions and the query, which
-    lists them all, runs out of memory. A status filter is ``planned``. Queries not named keep
-    their defaults.
+    Ids are the smallest of their label in the store (the same on both engines); the
+    generator gives low ids the most events, so ``shortest_path`` goes between the two busiest
+    Persons. A status filter is ``planned``. Queries not named keep their defaults.
     """
 
     def first(label: str, skip: int = 0, order: str = "") -> str | None:
@@ -617,7 +613,7 @@ def corpus_parameters(store: Any) -> dict[str, dict[str, Any]]:
     person = first("Person")
     return {
         "actor_timeline": {"actor": person},
-        "shortest_path": {"from": first("Person", 0, "DESC"), "to": first("Person", 1, "DESC")},
+        "shortest_path": {"from": person, "to": first("Person", 1)},
         "negotiation": {"negotiation": first("Negotiation")},
         "mediators": {"conflict": first("Conflict")},
         "fact_sources": {"fact": first("Demand")},
