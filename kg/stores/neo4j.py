@@ -581,6 +581,7 @@ class _Load:
         self.queued = 0  # relationships waiting
         self.queue_max = 20 * self.batch
         self.held_labels, self.held_types = self.read(self.held)
+        self.pin = "" if journal is None else _PINNED
 
     def held(self, tx: Any) -> tuple[list[str], frozenset[str]]:
         # Counts come from the count store: cheap whatever the size. (db.labels() would also
@@ -683,11 +684,11 @@ class _Load:
         stored: dict[str, dict[str, Any]] = {}
         if label in self.held_labels:
             query = _NODES_HELD.format(label=name)
-            stored = {r[0]: r[1] for r in tx.run(query, ids=ids)}
+            stored = {r[0]: r[1] for r in tx.run(self.pin + query, ids=ids)}
         done = _Done(True, label, len(batch))
         fresh = [{"id": n.id, **n.properties} for n in batch if n.id not in stored]
         if fresh:
-            tx.run(_NODES_MERGE.format(label=name), rows=fresh).consume()
+            tx.run(self.pin + _NODES_MERGE.format(label=name), rows=fresh).consume()
             done.nodes_created = len(fresh)
             done.created = [row["id"] for row in fresh]
         changed = [
@@ -696,7 +697,7 @@ class _Load:
             if n.id in stored and stored[n.id] != {"id": n.id, **n.properties}
         ]
         if changed:
-            tx.run(_NODES_SET.format(label=name), rows=changed).consume()
+            tx.run(self.pin + _NODES_SET.format(label=name), rows=changed).consume()
             done.nodes_updated = len(changed)
             done.before = [stored[row["id"]] for row in changed]
         done.unchanged = len(stored) - len(changed)
@@ -707,7 +708,8 @@ class _Load:
         for held in self.held_labels:
             if held == label:
                 continue
-            record = tx.run(_HELD_AS.format(label=_ident(held, self.ont)), ids=ids).single()
+            query = self.pin + _HELD_AS.format(label=_ident(held, self.ont))
+            record = tx.run(query, ids=ids).single()
             if record is not None:
                 raise StoreError(
                     f"node {record[0]!r} is a {held} in the database but a {label} in the graph"
@@ -753,7 +755,7 @@ class _Load:
         for label in self.held_labels:
             query = _NODES_FOUND.format(label=_ident(label, self.ont))
             for batch in _batches(ids, self.batch):
-                for record in tx.run(query, ids=batch):
+                for record in tx.run(self.pin + query, ids=batch):
                     self.labels.setdefault(record[0], label)
 
     def edges(self, key: tuple[str, str, str], edges: list[Edge]) -> None:
@@ -772,7 +774,8 @@ class _Load:
         stored: dict[str, tuple[str, str, dict[str, Any]]] = {}
         if rtype in self.held_types:
             query = _EDGES_HELD.format(**names)
-            stored = {r[0]: (r[1], r[2], r[3]) for r in tx.run(query, ids=[e.id for e in batch])}
+            ids = [e.id for e in batch]
+            stored = {r[0]: (r[1], r[2], r[3]) for r in tx.run(self.pin + query, ids=ids)}
         done = _Done(False, rtype, len(batch))
         fresh, changed = [], []
         for e in batch:
@@ -794,7 +797,7 @@ class _Load:
                 changed.append(row)
         if fresh:
             query = _EDGES_MERGE.format(**names)
-            matched = tx.run(query, rows=fresh).single(strict=True)[0]
+            matched = tx.run(self.pin + query, rows=fresh).single(strict=True)[0]
             if matched != len(fresh):
                 missing = _missing_endpoints(tx, batch, src, dst, self.ont)
                 raise StoreError(
@@ -803,7 +806,7 @@ class _Load:
             done.edges_created = len(fresh)
             done.created = [row["props"]["id"] for row in fresh]
         if changed:
-            tx.run(_EDGES_SET.format(**names), rows=changed).consume()
+            tx.run(self.pin + _EDGES_SET.format(**names), rows=changed).consume()
             done.edges_updated = len(changed)
             done.before = [stored[row["props"]["id"]][2] for row in changed]
         done.unchanged = len(stored) - len(changed)
@@ -946,22 +949,22 @@ def _undo_record(tx: Any, store: Neo4jStore, load_id: str, token: str) -> int | 
     for rtype, ids in undo["relationships"].items():
         query = f"UNWIND $ids AS id MATCH ()-[r:{_ident(rtype, ont)} {{id: id}}]->() DELETE r"
         for batch in _batches(ids, size):
-            tx.run(query, ids=batch).consume()
+            tx.run(_PINNED + query, ids=batch).consume()
     for label, ids in undo["nodes"].items():
         # Nothing but this load can have tied a relationship to a node this load created.
         query = f"UNWIND $ids AS id MATCH (n:{_ident(label, ont)} {{id: id}}) DETACH DELETE n"
         for batch in _batches(ids, size):
-            tx.run(query, ids=batch).consume()
+            tx.run(_PINNED + query, ids=batch).consume()
     for label, rows in undo["nodes_before"].items():
         query = f"UNWIND $rows AS row MATCH (n:{_ident(label, ont)} {{id: row.id}}) SET n = row"
         for batch in _batches(rows, size):
-            tx.run(query, rows=batch).consume()
+            tx.run(_PINNED + query, rows=batch).consume()
     for rtype, rows in undo["relationships_before"].items():
         query = (
             f"UNWIND $rows AS row MATCH ()-[r:{_ident(rtype, ont)} {{id: row.id}}]->() SET r = row"
         )
         for batch in _batches(rows, size):
-            tx.run(query, rows=batch).consume()
+            tx.run(_PINNED + query, rows=batch).consume()
     tx.run(_RECORD_DROP, id=load_id, seq=record["seq"]).consume()
     count: int = record["elements"]
     return count
@@ -1179,6 +1182,11 @@ def _reconnect(store: Neo4jStore) -> None:
 
 
 _RECORDS_PER_DROP = 50
+# Each commit changes the statistics the planner used, and Neo4j then plans the load's statements
+# again, over and over; some of those plans were a hundred times slower (a 10,000-row MERGE
+# taking 50 s instead of 0.4 s, a 100k-event load taking 2 to 4 times as long). The first plan,
+# the one a one-transaction load keeps throughout, stays.
+_PINNED = "CYPHER replan=skip "
 _JOURNALS = f"""
 MATCH (j:{JOURNAL_LABEL})
 RETURN j.id AS id, j.state AS state, j.owner AS owner, j.host AS host, j.pid AS pid,
