@@ -391,6 +391,26 @@ def test_a_failed_large_load_leaves_the_store_as_it_was(
         assert store.load(_growth(sample)).changed == 6
 
 
+def test_the_copy_grows_its_buffer_pool_until_a_copy_fits(
+    path: Path, sample: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.stores.ladybug as module
+
+    monkeypatch.setattr(module, "SHADOW_BUFFER_POOL", 1 << 20)  # too small to open, let alone copy
+    pools: list[int] = []
+    real = module._Shadow._open
+
+    def recorded(shadow: module._Shadow) -> None:
+        real(shadow)
+        pools.append(shadow.pool)
+
+    monkeypatch.setattr(module._Shadow, "_open", recorded)
+    with LadybugStore(path, large_load=1) as store:
+        assert store.load(sample).changed == len(sample)
+        assert store.read_graph() == sample
+    assert len(pools) >= 2 and pools[0] > 1 << 20 and pools == sorted(pools)
+
+
 def test_the_copy_of_a_killed_load_is_removed_by_the_next_writer(
     loaded: LadybugStore, sample: Graph, path: Path
 ) -> None:

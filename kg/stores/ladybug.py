@@ -19,11 +19,11 @@ written. How the copies are committed depends on the size:
 
 - a load of fewer than :data:`LARGE_LOAD` new rows is one transaction (``BEGIN TRANSACTION``
   ... ``COMMIT``; any failure rolls it back);
-- a larger load fills a copy of the store file, committing each COPY on its own with a buffer
-  pool of :data:`SHADOW_BUFFER_POOL`, and the copy replaces the store by one atomic rename. (The
-  engine holds a transaction's pages in memory until it commits: one transaction of millions of
-  rows needs many gigabytes.) A failed or killed load leaves the store as it was; the next
-  writer removes the copy it left.
+- a larger load fills a copy of the store file, committing each COPY on its own with a bounded
+  buffer pool (:data:`SHADOW_BUFFER_POOL`, doubled for a COPY that does not fit), and the copy
+  replaces the store by one atomic rename. (The engine holds a transaction's pages in memory
+  until it commits: one transaction of millions of rows needs many gigabytes.) A failed or
+  killed load leaves the store as it was; the next writer removes the copy it left.
 
 Concurrency. One process at a time may open the store for writing; another gets
 :class:`~kg.errors.StoreInUse`. A read-only store (``read_only=True``) opens beside a writer and
@@ -95,7 +95,9 @@ _PROPERTIES = attrgetter("properties")
 _RECOVERY_PENDING = "while checkpoint recovery is pending"
 _SHADOW = ".kg-load-"  # a store's name, this, and a random part: the copy a large load fills
 LARGE_LOAD = 1_000_000  # rows to copy from which a load fills a copy of the store
-SHADOW_BUFFER_POOL = 1 << 30  # the buffer pool of that copy: the largest COPY at 1M events fits
+SHADOW_BUFFER_POOL = 3 << 28  # the copy's first buffer pool (768 MiB; a COPY of 7.4M rows fits)
+SHADOW_BUFFER_POOL_MAX = 1 << 36  # doubled up to this while a COPY does not fit
+_POOL_FULL = "The buffer pool is full"
 STREAM_BUFFER_POOL = 1 << 30  # enough for iter_graph's windows; the engine's default is most of RAM
 _LOCK_HELD = re.compile(r"Could not set lock on file.*?Lock is held by PID (\d+)", re.DOTALL)
 
@@ -597,7 +599,7 @@ class _Shadow:
     The engine keeps a transaction's pages in its buffer pool until the commit (a pool too small
     for them fails with "buffer pool is full"), so a load of millions of rows in one transaction
     needs many gigabytes. The copy instead commits each COPY statement on its own, with a pool of
-    :data:`SHADOW_BUFFER_POOL`, and becomes the store by one atomic rename: a failed or killed
+    :data:`SHADOW_BUFFER_POOL` at first, and becomes the store by one atomic rename: a failed or killed
     load leaves the store as it was (and a file that the next writer removes).
     """
 
@@ -613,18 +615,40 @@ class _Shadow:
         if copied.returncode:
             self.discard()
             raise StoreError(f"{store.path}: cannot stage the load: {copied.stderr.strip()}")
-        try:
-            self._db = ladybug.Database(str(self.path), buffer_pool_size=SHADOW_BUFFER_POOL)
-            self._conn = ladybug.Connection(self._db)
-        except RuntimeError as exc:
-            self.discard()
-            raise StoreError(f"{store.path}: cannot stage the load: {_first_line(exc)}") from None
+        self.pool = SHADOW_BUFFER_POOL
+        self._open()
+
+    def _open(self) -> None:
+        while True:
+            try:
+                self._db = ladybug.Database(str(self.path), buffer_pool_size=self.pool)
+                self._conn = ladybug.Connection(self._db)
+                return
+            except RuntimeError as exc:
+                if _POOL_FULL not in str(exc) or self.pool >= SHADOW_BUFFER_POOL_MAX:
+                    self.discard()
+                    message = f"{self.store.path}: cannot stage the load: {_first_line(exc)}"
+                    raise StoreError(message) from None
+            self.pool *= 2
 
     def _run(self, statement: str, parameters: dict[str, Any] | None = None) -> None:
-        try:
-            self._conn.execute(statement, parameters or {})
-        except RuntimeError as exc:
-            raise StoreError(f"{self.store.path}: {_first_line(exc)}") from None
+        """Run one statement; if the pool is too small for it, double the pool and run it again.
+
+        A failed statement is rolled back whole, and the ones before it are committed, so the
+        copy reopened with a larger pool goes on where it stopped: the pool grows only as far as
+        the largest single COPY needs.
+        """
+        while True:
+            try:
+                self._conn.execute(statement, parameters or {})
+                return
+            except RuntimeError as exc:
+                if _POOL_FULL not in str(exc) or self.pool >= SHADOW_BUFFER_POOL_MAX:
+                    raise StoreError(f"{self.store.path}: {_first_line(exc)}") from None
+            self._conn.close()
+            self._db.close()
+            self.pool *= 2
+            self._open()
 
     def fill(
         self,
