@@ -59,7 +59,7 @@ def test_corpus_parameters_name_ids_the_store_holds(lbug_store, sample_graph: Gr
     params = corpus_parameters(lbug_store)
     persons = sorted(n.id for n in sample_graph.nodes.values() if n.label == "Person")
     assert params["actor_timeline"] == {"actor": persons[0]}
-    assert params["shortest_path"] == {"from": persons[-1], "to": persons[-2]}
+    assert params["shortest_path"] == {"from": persons[0], "to": persons[1]}
     assert params["negotiation"] == {"negotiation": "negotiation-istanbul-2025-05-16"}
     assert params["mediators"] == {"conflict": "russian-invasion-of-ukraine"}
     assert params["calls"] == {"status": "planned"}
