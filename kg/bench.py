@@ -188,6 +188,11 @@ def _load_ladybug(ctx: dict[str, Any]) -> dict[str, Any]:
     timed = Timed(iter_facts(*_corpus_paths(ctx["corpus"])))
     with LadybugStore(ctx["db"]) as store:
         report = store.load_chunks(timed)
+    return _load_figures(started, timed, report)
+
+
+def _load_figures(started: float, timed: Timed, report: Any) -> dict[str, Any]:
+    """A load's figures: its store share (the whole less the facts' time), the whole, the parse."""
     total = time.perf_counter() - started
     return {
         "seconds": total - timed.seconds,
@@ -316,7 +321,7 @@ def _wipe_neo4j() -> None:
 
 @_step("load_neo4j")
 def _load_neo4j(ctx: dict[str, Any]) -> dict[str, Any]:
-    from kg.cli import AUTO_COMMIT_EVERY, JOURNAL_ABOVE
+    from kg.cli import auto_commit_every, facts_size
     from kg.config import Neo4jConfig
     from kg.facts import iter_facts
     from kg.stores.neo4j import Neo4jStore
@@ -324,23 +329,12 @@ def _load_neo4j(ctx: dict[str, Any]) -> dict[str, Any]:
     if ctx.get("wipe"):
         _wipe_neo4j()
     paths = _corpus_paths(ctx["corpus"])
-    # As kg load decides: journaled batches above JOURNAL_ABOVE bytes of facts.
-    every = AUTO_COMMIT_EVERY if sum(p.stat().st_size for p in paths) > JOURNAL_ABOVE else None
+    every = auto_commit_every(facts_size(paths))  # as kg load decides
     started = time.perf_counter()
     timed = Timed(iter_facts(*paths))
     with Neo4jStore(Neo4jConfig.resolve(), batch_size=ctx["batch"]) as store:
         report = store.load_chunks(timed, commit_every=every)
-    total = time.perf_counter() - started
-    return {
-        "commit_every": every,
-        "seconds": total - timed.seconds,
-        "total_seconds": total,
-        "parse_seconds": timed.seconds,
-        "elements": timed.nodes + timed.edges,
-        "created": report.nodes_created + report.edges_created,
-        "changed": report.changed,
-        "unchanged": report.unchanged,
-    }
+    return {"commit_every": every, **_load_figures(started, timed, report)}
 
 
 def _sample(db: str, per_table: int, ends: bool = False) -> Graph:

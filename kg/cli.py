@@ -310,6 +310,17 @@ JOURNAL_ABOVE = 256 * 2**20
 AUTO_COMMIT_EVERY = 100_000
 
 
+def facts_size(paths: Iterable[Path]) -> int:
+    """Bytes of facts files on disk."""
+    return sum(path.stat().st_size for path in paths)
+
+
+def auto_commit_every(size: int) -> int | None:
+    """The Neo4j batch size kg load picks by itself for ``size`` bytes of facts (None: one
+    transaction)."""
+    return AUTO_COMMIT_EVERY if size > JOURNAL_ABOVE else None
+
+
 @main.command()
 @facts_argument
 @store_options
@@ -354,9 +365,9 @@ def load(
     if commit_every is not None and not neo4j:
         raise click.UsageError("--commit-every is for Neo4j (--uri or NEO4J_URI)")
     every, note = commit_every or None, None
-    size = sum(path.stat().st_size for path in paths)
-    if neo4j and commit_every is None and size > JOURNAL_ABOVE:
-        every = AUTO_COMMIT_EVERY
+    size = facts_size(paths)
+    if neo4j and commit_every is None and auto_commit_every(size) is not None:
+        every = auto_commit_every(size)
         note = (
             f"{size / 2**20:,.0f} MiB of facts: loading in journaled batches of about {every:,} "
             "elements (a failed load is undone; --commit-every 0 for one transaction)"

@@ -62,7 +62,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -657,13 +657,7 @@ class _Shadow:
         progress: Progress | None,
     ) -> None:
         """Run the copies and the updates, and write the copy out whole."""
-        for done, (table, statements) in enumerate(copies, start=1):
-            for statement in statements:
-                self._run(statement)
-            if progress is not None:
-                progress(f"copy {table}", done, len(copies))
-        for statement, params in updates:
-            self._run(statement, params)
+        _apply(self._run, copies, updates, progress)
         self._run("CHECKPOINT")
         self._conn.close()
         self._db.close()
@@ -677,6 +671,22 @@ class _Shadow:
             self._db.close()
         for file in self.path.parent.glob(f"{glob.escape(self.path.name)}*"):
             file.unlink(missing_ok=True)
+
+
+def _apply(
+    run: Callable[..., Any],
+    copies: list[tuple[str, list[str]]],
+    updates: list[tuple[str, dict[str, Any]]],
+    progress: Progress | None,
+) -> None:
+    """Run a load's copies, table by table (reporting each), then its updates, with ``run``."""
+    for done, (table, statements) in enumerate(copies, start=1):
+        for statement in statements:
+            run(statement)
+        if progress is not None:
+            progress(f"copy {table}", done, len(copies))
+    for statement, params in updates:
+        run(statement, params)
 
 
 def _release_memory() -> None:
@@ -1005,13 +1015,7 @@ class LadybugStore:
         """Run the copies and updates in one transaction; roll it back on any failure."""
         self._run("BEGIN TRANSACTION")
         try:
-            for done, (table, statements) in enumerate(copies, start=1):
-                for statement in statements:
-                    self._run(statement)
-                if progress is not None:
-                    progress(f"copy {table}", done, len(copies))
-            for statement, params in updates:
-                self._run(statement, params)
+            _apply(self._run, copies, updates, progress)
             self._run("COMMIT")
         except BaseException:
             # After a failed statement the engine has rolled back already and ROLLBACK fails.
