@@ -13,6 +13,7 @@ import functools
 import io
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -60,6 +61,15 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
         show_default=True,
         help="Output format; json is the machine-readable twin of the table.",
     )
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Only what sources published by this day (YYYY-MM-DD) said: the view of that day.",
+)
 
 
 def store_options(func: F) -> F:
@@ -357,6 +367,7 @@ def load(
     Example: kg load kg/data/article.facts.yaml --db kg.lbug
     """
     from kg.facts import sample_facts_path
+    from kg.grow import INCREMENTAL_MAX
     from kg.stores.base import LoadReport
     from kg.stores.neo4j import Neo4jStore
 
@@ -377,8 +388,19 @@ def load(
     stream = FactsStream(paths, TerminalProgress(False if quiet else None))
     recovered: list[str] = []
     report: LoadReport
+    incremental = size <= INCREMENTAL_MAX and every is None
+    change = None
     with open_store_from_options(db, uri, username, password, database, read_only=False) as store:
-        if isinstance(store, Neo4jStore):
+        if incremental:
+            from kg.grow import load_documents
+
+            report, change = load_documents(
+                store, paths, TerminalProgress(False if quiet else None)
+            )
+            counts = change.write.counts()
+            stream.nodes, stream.relationships = len(change.write.nodes), len(change.write.edges)
+            stream.counts = counts
+        elif isinstance(store, Neo4jStore):
             report = store.load_chunks(stream, progress=stream.store_progress, commit_every=every)
             recovered = [r.describe() for r in report.recovered]
         else:
@@ -389,14 +411,18 @@ def load(
             click.echo(f"{line[0].upper()}{line[1:]}.", err=True)
     summary = {
         "store": where,
+        "documents": change.documents if change is not None else None,
         "nodes": stream.nodes,
         "relationships": stream.relationships,
         "nodes_created": report.nodes_created,
         "nodes_updated": report.nodes_updated,
+        "nodes_deleted": report.nodes_deleted,
         "relationships_created": report.edges_created,
         "relationships_updated": report.edges_updated,
+        "relationships_deleted": report.edges_deleted,
         "unchanged": report.unchanged,
         "seconds": round(report.seconds, 3),
+        "mode": "incremental" if incremental else "snapshot",
         "commit_every": every,
         "note": note,
         "recovered": recovered,
@@ -404,10 +430,58 @@ def load(
     if fmt == "json":
         click.echo(json.dumps(summary, indent=2))
         return
+    deleted = report.nodes_deleted + report.edges_deleted
     click.echo(
         f"Loaded {summary['nodes']} nodes and {summary['relationships']} relationships into {where}: "
         f"{report.nodes_created + report.edges_created} created, {report.nodes_updated + report.edges_updated} updated, "
-        f"{report.unchanged} unchanged."
+        + (f"{deleted} deleted, " if deleted else "")
+        + f"{report.unchanged} unchanged."
+    )
+
+
+@main.command()
+@click.argument("document")
+@store_options
+@format_option("text", "json", default="text")
+@_fail_cleanly
+def unload(
+    document: str,
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+    fmt: str,
+) -> None:
+    """Retract what one DOCUMENT said (the document id of a facts file), all or nothing.
+
+    Its claims go, and the nodes and links only it gave; every fact it touched falls back to the
+    claims of the other documents. Loading the document again gives back the same store.
+
+    Example: kg unload followup-2025-05-20 --db kg.lbug
+    """
+    from kg.grow import unload as do_unload
+
+    with open_store_from_options(db, uri, username, password, database, read_only=False) as store:
+        report, change = do_unload(store, document)
+        where = f"Neo4j {uri}" if uri and db is None else str(db or DEFAULT_DB)
+    summary = {
+        "store": where,
+        "document": document,
+        "facts_touched": change.touched,
+        "nodes_deleted": report.nodes_deleted,
+        "relationships_deleted": report.edges_deleted,
+        "nodes_updated": report.nodes_updated,
+        "relationships_updated": report.edges_updated,
+        "seconds": round(report.seconds, 3),
+    }
+    if fmt == "json":
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(
+        f"Unloaded {document} from {where}: {change.touched} facts touched, "
+        f"{report.nodes_deleted} nodes and {report.edges_deleted} relationships deleted, "
+        f"{report.nodes_updated + report.edges_updated} updated."
     )
 
 
@@ -425,6 +499,7 @@ def load(
     help="Query parameter; repeatable.",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the queries of the library.")
+@as_of_option
 @store_options
 @format_option("table", "json", "csv")
 @_fail_cleanly
@@ -433,6 +508,7 @@ def query(
     cypher: str | None,
     params: tuple[str, ...],
     list_queries: bool,
+    as_of: str | None,
     db: Path | None,
     uri: str | None,
     username: str | None,
@@ -461,9 +537,42 @@ def query(
     overrides = dict(queries.split_param(p) for p in params)
     qdef = queries.adhoc_query(cypher) if cypher is not None else queries.get_query(name or "")
     queries.resolve_parameters(qdef, overrides)  # a wrong parameter fails before any connection
+    day = _check_as_of(as_of)
     with open_store_from_options(db, uri, username, password, database, read_only=True) as store:
-        result = queries.run_query(store, qdef, overrides)
+        if day is None:
+            result = queries.run_query(store, qdef, overrides)
+        else:
+            from kg.grow import as_of_graph
+            from kg.stores.ladybug import LadybugStore
+
+            view = as_of_graph(store.read_graph(), day)
+            # The view of a past day is a graph of its own: it is asked in an embedded store.
+            with (
+                tempfile.TemporaryDirectory(prefix="kg-as-of-") as folder,
+                LadybugStore(Path(folder) / "as-of.lbug") as past,
+            ):
+                past.load(view)
+                result = queries.run_query(past, qdef, overrides)
     click.echo(render_rows(result.columns, result.rows, fmt))
+
+
+def _check_as_of(as_of: str | None) -> str | None:
+    if as_of is None:
+        return None
+    from kg.grow import check_date
+
+    return check_date(as_of)
+
+
+def _facts_chunks(facts: Sequence[Path]) -> Iterable[Graph]:
+    """Facts files as chunks: merged in memory (claims of several documents) unless too big."""
+    from kg.facts import iter_facts, load_facts, sample_facts_path
+    from kg.grow import INCREMENTAL_MAX
+
+    paths = list(facts) or [sample_facts_path()]
+    if facts_size(paths) <= INCREMENTAL_MAX:
+        return [load_facts(*paths)]
+    return iter_facts(*paths)
 
 
 @main.command()
@@ -489,6 +598,7 @@ def query(
     show_default=True,
     help="NetworkX formats: the full graph or the actor interaction view.",
 )
+@as_of_option
 @store_options
 @_fail_cleanly
 def export(
@@ -496,6 +606,7 @@ def export(
     fmt: str | None,
     output: Path | None,
     view: str,
+    as_of: str | None,
     db: Path | None,
     uri: str | None,
     username: str | None,
@@ -518,12 +629,12 @@ def export(
     if FORMATS[fmt].directory and (output is None or str(output) == "-"):
         raise click.UsageError(f"{fmt} writes a folder of files: give it with -o FOLDER")
     from kg.export.nx import actor_chunks
-    from kg.facts import iter_facts
 
+    day = _check_as_of(as_of)
     with contextlib.ExitStack() as stack:
         chunks: Iterable[Graph]
         if facts or (db is None and not uri):
-            chunks = iter_facts(*facts)
+            chunks = _facts_chunks(facts)
         else:
             from kg.stores.ladybug import STREAM_BUFFER_POOL
 
@@ -539,6 +650,11 @@ def export(
                 )
             )
             chunks = store.iter_graph()
+        if day is not None:
+            from kg.export import merge_chunks
+            from kg.grow import as_of_graph
+
+            chunks = [as_of_graph(merge_chunks(chunks), day)]
         if view == "actors":
             chunks = actor_chunks(chunks)
         if output is None or str(output) == "-":
@@ -552,19 +668,48 @@ def export(
 
 @main.command()
 @facts_argument
+@store_options
 @format_option("text", "json", default="text")
 @_fail_cleanly
-def validate(facts: tuple[Path, ...], fmt: str) -> None:
+def validate(
+    facts: tuple[Path, ...],
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+    fmt: str,
+) -> None:
     """Check facts files against the ontology without loading them.
 
-    Example: kg validate kg/data/article.facts.yaml
+    With --db or --uri, references may go to nodes that store holds, and the files are checked
+    against what it holds as kg load would (identities, labels); nothing is written.
+
+    Example: kg validate followup.facts.yaml --db kg.lbug
     """
     from kg.facts import sample_facts_path
+    from kg.grow import INCREMENTAL_MAX
 
     paths = facts or (sample_facts_path(),)
     stream = FactsStream(paths, TerminalProgress(False))
-    for _ in stream:
-        pass
+    if db is not None or uri:
+        from kg.grow import validate_against
+
+        with open_store_from_options(
+            db, uri, username, password, database, read_only=True
+        ) as store:
+            graph = validate_against(store, paths)
+        stream.nodes, stream.relationships = len(graph.nodes), len(graph.edges)
+        stream.counts = graph.counts()
+    elif facts_size(paths) <= INCREMENTAL_MAX:
+        from kg.facts import load_facts
+
+        graph = load_facts(*paths)
+        stream.nodes, stream.relationships = len(graph.nodes), len(graph.edges)
+        stream.counts = graph.counts()
+    else:
+        for _ in stream:
+            pass
     report = {
         "files": [str(p) for p in paths],
         "valid": True,
@@ -715,10 +860,12 @@ def _abbreviate(labels: list[str]) -> str:
     default=None,
     help="Also draw the actor network to this PNG file.",
 )
+@as_of_option
 @format_option("table", "json", default="table")
 @_fail_cleanly
 def analyze(
     facts: tuple[Path, ...],
+    as_of: str | None,
     db: Path | None,
     uri: str | None,
     username: str | None,
@@ -734,7 +881,12 @@ def analyze(
     from kg.analyze import analyze as run_analysis
     from kg.analyze import plot_actor_network
 
+    day = _check_as_of(as_of)
     graph = _graph_from(facts, db, uri, username, password, database)
+    if day is not None:
+        from kg.grow import as_of_graph
+
+        graph = as_of_graph(graph, day)
     report = run_analysis(graph)
     if plot is not None:
         plot_actor_network(graph, plot)

@@ -27,14 +27,23 @@ import hashlib
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kg.claims import (
+    COMPUTED_PROPERTIES,
+    ClaimConflict,
+    Statement,
+    encode,
+    is_time_zone,
+    utc_instant,
+)
 from kg.errors import FactsError
-from kg.model import Edge, Graph, GraphConflict, Node
+from kg.model import Edge, Graph, Node
 from kg.ontology import Ontology, RelationshipDef, load_ontology
 from kg.resources import data_dir
 
@@ -44,10 +53,14 @@ __all__ = [
     "MAX_NESTING",
     "MAX_STRING_CHARS",
     "MAX_TEXT_BYTES",
+    "FactsFile",
+    "combine",
     "derive_interactions",
+    "interaction_edges",
     "iter_facts",
     "load_facts",
     "parse_facts",
+    "read_files",
     "sample_facts_path",
 ]
 
@@ -373,6 +386,10 @@ class _Builder:
     # -- values ------------------------------------------------------------------------------------
 
     def value(self, name: str, raw: Any, line: int, record: str, allowed: Iterable[str]) -> Any:
+        if name in COMPUTED_PROPERTIES:
+            raise self.fail(
+                f"{name} is computed by kg; a facts file does not give it", line, record
+            )
         if name not in allowed:
             known = ", ".join(sorted(allowed))
             raise self.fail(
@@ -515,6 +532,18 @@ class _Builder:
                 )
             if precision != "minute":
                 raise self.fail("a local_time needs date_precision: minute", line, record)
+        if "time_zone" in props:
+            zone = props["time_zone"]
+            if not is_time_zone(zone):
+                raise self.fail(
+                    f"time_zone {_brief(zone)} is not an IANA time zone name "
+                    "(Europe/Moscow, America/New_York) or unknown",
+                    rec.key_lines.get("time_zone", rec.line),
+                    record,
+                )
+            instant = utc_instant(props.get("date"), props.get("local_time"), zone)
+            if instant is not None:
+                props["utc_time"] = instant
 
     # -- records -----------------------------------------------------------------------------------
 
@@ -530,7 +559,7 @@ class _Builder:
 
     def label(self, rec: _Map, record: str, within: list[str] | None = None) -> str:
         label = rec.get("type")
-        choices = within if within is not None else self.ont.node_labels
+        choices = within if within is not None else self.ont.fact_labels
         if label not in choices:
             raise self.fail(
                 f"type {_brief(label)} is not one of: {', '.join(choices)}",
@@ -570,6 +599,8 @@ class _Builder:
                 rec.line,
                 record,
             )
+        # Every record is its document's statement, quoted or not.
+        props.setdefault("document", self.document_id or node_id)
         self.graph.add_node(Node(node_id, label, props))
         self.lines[node_id] = rec.line
         links = rec.get("links")
@@ -721,32 +752,17 @@ class _Builder:
 def derive_interactions(graph: Graph, ont: Ontology | None = None) -> None:
     """Add the actor-to-actor interaction edges of every event in ``graph``.
 
-    From each initiator of an event (or, when it has none, its first participant) to each other
-    actor of the event; the edge carries the event's id, class, date and status.
+    See :func:`interaction_edges`.
     """
     ont = ont or load_ontology()
-    roles = ont.actor_role_types
-    interaction = ont.interaction_type
-    actors: dict[str, dict[str, list[str]]] = {}
+    roles = frozenset(ont.actor_role_types)
+    by_event: dict[str, list[Edge]] = {}
     for edge in graph.edges.values():
         if edge.type in roles:
-            actors.setdefault(edge.source, {}).setdefault(edge.type, []).append(edge.target)
-    for event_id, by_role in actors.items():
-        event = graph.nodes[event_id]
-        ordered = [a for role in roles for a in by_role.get(role, [])]
-        initiators = by_role.get(ont.initiator_type) or ordered[:1]
-        props = {
-            "event": event_id,
-            "event_type": event.label,
-            "date": event.properties.get("date"),
-            "status": event.properties.get("status"),
-        }
-        for source in initiators:
-            for target in ordered:
-                if target != source and target not in initiators:
-                    graph.add_edge(
-                        Edge.between(source, interaction, target, props, qualifier=event_id)
-                    )
+            by_event.setdefault(edge.source, []).append(edge)
+    for event_id, given in by_event.items():
+        for derived in interaction_edges(graph.nodes[event_id], given, ont):
+            graph.add_edge(derived)
 
 
 def parse_facts(path: str | os.PathLike[str], ontology: Ontology | None = None) -> Graph:
@@ -754,54 +770,168 @@ def parse_facts(path: str | os.PathLike[str], ontology: Ontology | None = None) 
     return load_facts(path, ontology=ontology)
 
 
-def _merge(merged: Graph, graph: Graph, builder: _Builder) -> None:
-    """Add one file's graph to the files' before it; the same id must mean the same thing."""
-    for node in graph.nodes.values():
+@dataclass
+class FactsFile:
+    """One facts file read and checked on its own: its document and the records it gives."""
+
+    shown: str  # the path as given, for messages
+    document: str
+    published: str | None
+    graph: Graph  # the file's nodes and edges, no interactions
+    lines: dict[str, int]  # node id -> line of its record
+    edge_lines: dict[str, int]  # edge id -> line that gives it
+
+    def statements(self) -> dict[str, Statement]:
+        """The document's statement about every node it gives a record of or draws links from."""
+        links: dict[str, list[Edge]] = {}
+        for edge in self.graph.edges.values():
+            links.setdefault(edge.source, []).append(edge)
+        out = {
+            node.id: Statement(
+                self.document, node.label, node.properties, tuple(links.pop(node.id, ()))
+            )
+            for node in self.graph.nodes.values()
+        }
+        for source, edges in links.items():
+            out[source] = Statement(self.document, "", {}, tuple(edges), described=False)
+        return out
+
+
+def read_files(
+    paths: Iterable[str | os.PathLike[str]],
+    ontology: Ontology | None = None,
+    known: Callable[[list[str]], Mapping[str, str]] | None = None,
+) -> list[FactsFile]:
+    """Read facts files, each checked against the ontology; references checked across them all.
+
+    A record may refer to a node another of the files gives, or (with ``known``, which returns
+    the labels of the ids a store holds) to a node of the store. One document given by two
+    files must be the same in both; a file given twice counts once.
+    """
+    ont = ontology or load_ontology()
+    files: list[FactsFile] = []
+    builders: list[_Builder] = []
+    documents: dict[str, FactsFile] = {}
+    for path in paths:
+        builder = _Builder(ont, Path(path))
+        graph = builder.build(_read_yaml(builder.path))
+        assert builder.document_id is not None
+        doc = builder.document_id
+        published = graph.nodes[doc].properties.get("published")
+        parsed = FactsFile(builder.shown, doc, published, graph, builder.lines, builder.edge_lines)
+        first = documents.get(doc)
+        if first is not None:
+            if first.graph != graph:
+                raise FactsError(
+                    f"document {doc!r} is also given by {first.shown}, with other records",
+                    path=builder.shown,
+                    line=builder.lines.get(doc),
+                )
+            continue
+        documents[doc] = parsed
+        files.append(parsed)
+        builders.append(builder)
+    nodes: dict[str, Node] = {}
+    for parsed in files:
+        for node in parsed.graph.nodes.values():
+            held = nodes.setdefault(node.id, node)
+            if held.label != node.label:
+                raise FactsError(
+                    f"{node.id!r} is a {node.label} here but a {held.label} in another file",
+                    path=parsed.shown,
+                    line=parsed.lines.get(node.id),
+                )
+    missing = sorted(
+        {
+            end
+            for parsed in files
+            for edge in parsed.graph.edges.values()
+            for end in (edge.source, edge.target)
+            if end not in nodes
+        }
+    )
+    if missing and known is not None:
+        for node_id, label in known(missing).items():
+            nodes.setdefault(node_id, Node(node_id, label, {}))
+    for builder in builders:
+        builder.check_endpoints(nodes)
+    return files
+
+
+def combine(
+    files: Iterable[FactsFile],
+    held: Mapping[str, Sequence[Statement]] | None = None,
+    published: Mapping[str, str] | None = None,
+    ontology: Ontology | None = None,
+) -> Graph:
+    """The graph of facts files (and of statements a store holds already), claims merged.
+
+    Every node is encoded from all the statements made about it (:func:`kg.claims.encode`), and
+    the interactions of every event are derived from its links.
+    """
+    ont = ontology or load_ontology()
+    files = list(files)
+    statements: dict[str, dict[str | None, Statement]] = {}
+    for node_id, given in (held or {}).items():
+        for st in given:
+            statements.setdefault(node_id, {})[st.document] = st
+    dates = dict(published or {})
+    where: dict[str | None, FactsFile] = {}
+    for parsed in files:
+        where[parsed.document] = parsed
+        if parsed.published is not None:
+            dates[parsed.document] = parsed.published
+        for node_id, st in parsed.statements().items():
+            statements.setdefault(node_id, {})[parsed.document] = st
+    graph = Graph()
+    for node_id, by_doc in statements.items():
         try:
-            merged.add_node(node)
-        except GraphConflict as exc:
-            raise FactsError(
-                f"{exc} (a file given before it says otherwise)",
-                path=builder.shown,
-                line=builder.lines.get(node.id),
-            ) from None
-    for edge in graph.edges.values():
-        try:
-            merged.add_edge(edge)
-        except GraphConflict as exc:
-            raise FactsError(
-                f"{exc} (a file given before it says otherwise)",
-                path=builder.shown,
-                line=builder.edge_lines.get(edge.id),
-            ) from None
+            graph.update(encode(node_id, list(by_doc.values()), dates, ont))
+        except ClaimConflict as exc:
+            raise _claim_error(exc, where) from None
+    derive_interactions(graph, ont)
+    return graph
+
+
+def _claim_error(exc: ClaimConflict, where: Mapping[str | None, FactsFile]) -> FactsError:
+    """A conflict between documents, naming the files (or the store) that give them."""
+    named = [where[d].shown if d in where else f"document {d} in the store" for d in exc.documents]
+    given = next((where[d] for d in reversed(exc.documents) if d in where), None)
+    message = str(exc)
+    for doc, shown in zip(exc.documents, named, strict=True):
+        if doc is not None:
+            message = message.replace(f" in {doc}", f" in {shown}")
+    return FactsError(
+        message,
+        path=given.shown if given else None,
+        line=given.lines.get(exc.node_id) if given else None,
+        record=f"node {exc.node_id}",
+    )
 
 
 def load_facts(*paths: str | os.PathLike[str], ontology: Ontology | None = None) -> Graph:
     """Read facts files into one Graph, checked against the ontology.
 
     A record may refer to nodes defined in another of the files (a corpus keeps its actors in one
-    file and its events in others); the same id must mean the same thing in all of them.
-    Without paths, the bundled article is read.
+    file and its events in others). Records of one node in several documents are claims of
+    those documents, merged into the node's current view (:mod:`kg.claims`). Without paths, the
+    bundled article is read.
     """
     ont = ontology or load_ontology()
-    merged = Graph()
-    builders = []
-    for path in paths or (sample_facts_path(),):
-        builder = _Builder(ont, Path(path))
-        graph = builder.build(_read_yaml(builder.path))
-        _merge(merged, graph, builder)
-        builders.append(builder)
-    for builder in builders:
-        builder.check_endpoints(merged.nodes)
-    derive_interactions(merged, ont)
-    return merged
+    return combine(read_files(paths or (sample_facts_path(),), ont), ontology=ont)
 
 
 # ------------------------------------------------------------------------------------------ streaming
 
 
-def _derive(event: Node, roles: Iterable[Edge], ont: Ontology) -> list[Edge]:
-    """The interaction edges of one event from its role edges, as :func:`derive_interactions`."""
+def interaction_edges(event: Node, roles: Iterable[Edge], ont: Ontology) -> list[Edge]:
+    """The actor-to-actor interaction edges of one event, from its role edges.
+
+    From each initiator of the event to each other actor of it. When no source names an
+    initiator, the edges go from the first participant (a relationship needs a start) but carry
+    ``directed: false``: nobody said who called whom, so no direction may be drawn. Each edge
+    carries the event's id, class, date and status.
+    """
     by_role: dict[str, list[str]] = {}
     seen: set[str] = set()
     for edge in roles:
@@ -809,17 +939,19 @@ def _derive(event: Node, roles: Iterable[Edge], ont: Ontology) -> list[Edge]:
             seen.add(edge.id)
             by_role.setdefault(edge.type, []).append(edge.target)
     ordered = [a for role in ont.actor_role_types for a in by_role.get(role, [])]
-    initiators = by_role.get(ont.initiator_type) or ordered[:1]
+    named = by_role.get(ont.initiator_type)
+    initiators = named or ordered[:1]
     props = {
         "event": event.id,
         "event_type": event.label,
         "date": event.properties.get("date"),
         "status": event.properties.get("status"),
+        "directed": bool(named),
     }
     return [
         Edge.between(source, ont.interaction_type, target, props, qualifier=event.id)
         for source in initiators
-        for target in ordered
+        for target in dict.fromkeys(ordered)
         if target != source and target not in initiators
     ]
 
@@ -946,11 +1078,11 @@ class _Stream:
                 self.early_roles.setdefault(edge.source, []).append(edge)
         for event_id, given in roles.items():
             early = self.early_roles.pop(event_id, [])
-            for derived in _derive(chunk.nodes[event_id], [*early, *given], self.ont):
+            for derived in interaction_edges(chunk.nodes[event_id], [*early, *given], self.ont):
                 chunk.add_edge(derived)
         for event_id in own & self.early_roles.keys():
             early = self.early_roles.pop(event_id)
-            for derived in _derive(chunk.nodes[event_id], early, self.ont):
+            for derived in interaction_edges(chunk.nodes[event_id], early, self.ont):
                 chunk.add_edge(derived)
 
     def finish(self) -> Graph:
@@ -983,8 +1115,8 @@ class _Stream:
                 e for e in graph.edges.values() if e.source == event_id and e.type in self.roles
             ]
             event = graph.nodes[event_id]
-            before = {e.id for e in _derive(event, first, self.ont)}
-            after = _derive(event, [*first, *late], self.ont)
+            before = {e.id for e in interaction_edges(event, first, self.ont)}
+            after = interaction_edges(event, [*first, *late], self.ont)
             if not before <= {e.id for e in after}:
                 raise FactsError(
                     f"event {event_id!r} gets an actor from a later file that changes who "

@@ -52,6 +52,10 @@ _SOURCE = KG.Source
 _INITIATOR = KG.hasInitiator
 _BELLIGERENT = KG.hasBelligerent
 _ACCORDING_TO = KG.accordingTo
+_REALISES = KG.realises
+_HAS_CLAIM = KG.hasClaim
+_CLAIM = KG.Claim
+_MERGE_RULES = ("same", "first", "union", "when", "evidence", "latest")
 
 _XSD_TYPES = {
     XSD.string: "string",
@@ -96,6 +100,7 @@ class PropertyDef:
     required: bool  # every node whose class may carry it must have it
     labels: dict[str, str]
     comment: str
+    merge_rule: str = "latest"  # how the current view takes it from several claims (kg.claims)
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class ClassDef:
     properties: tuple[str, ...]  # property names its nodes may carry, in ontology order
     labels: dict[str, str]
     comment: str
+    computed: bool = False  # kg writes its nodes (claims); facts files never give one
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ class RelationshipDef:
     targets: frozenset[str]  # concrete labels allowed at the end
     properties: tuple[str, ...]
     actor_role: bool  # a sub-property of sem:hasActor: links an event to one of its actors
-    derived: bool  # computed by kg (the actor interaction view), never read from facts
+    derived: bool  # computed by kg (the actor interaction view, claims), never read from facts
     labels: dict[str, str]
     comment: str
 
@@ -211,9 +217,33 @@ class Ontology:
         return sorted(roles, key=lambda t: t != self.initiator_type)
 
     @property
+    def realisation_type(self) -> str:
+        """The relationship from an event to the earlier plans it carries out."""
+        return self._type_of(_REALISES)
+
+    @property
+    def claim_type(self) -> str:
+        """The derived relationship from a fact to the claims of its sources."""
+        return self._type_of(_HAS_CLAIM)
+
+    @property
+    def claim_label(self) -> str:
+        """The label of claims: what one source says about one fact."""
+        return self._local(_CLAIM)
+
+    @property
+    def fact_labels(self) -> list[str]:
+        """Labels a facts file may give a node: every concrete class kg does not compute."""
+        return [c.name for c in self.classes.values() if not c.abstract and not c.computed]
+
+    @property
     def interaction_type(self) -> str:
         """The derived actor-to-actor relationship type."""
-        derived = [r.type for r in self.relationships.values() if r.derived]
+        derived = [
+            r.type
+            for r in self.relationships.values()
+            if r.derived and self.graph.value(r.iri, KG.derivedFrom) == SEM.hasActor
+        ]
         if len(derived) != 1:
             raise OntologyError(
                 f"expected one derived actor-to-actor relationship type, found {derived}"
@@ -341,7 +371,13 @@ def _read(path: Path) -> Ontology:
             required=bool(g.value(p, KG.required)),
             labels=_labels(g, p),
             comment=_comment(g, p),
+            merge_rule=str(g.value(p, KG.mergeRule) or "latest"),
         )
+        if prop.merge_rule not in _MERGE_RULES:
+            raise OntologyError(
+                f"{path}: property {local(p)} has merge rule {prop.merge_rule!r}, not one of "
+                f"{', '.join(_MERGE_RULES)}"
+            )
         ont.properties[name] = prop
         if prop.provenance:
             provenance_props.append(name)
@@ -368,6 +404,7 @@ def _read(path: Path) -> Ontology:
             properties=tuple(props_by_class[c]),
             labels=_labels(g, c),
             comment=_comment(g, c),
+            computed=bool(g.value(c, KG.computed)),
         )
 
     # Object properties: relationship types.

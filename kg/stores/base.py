@@ -33,11 +33,20 @@ class LoadReport:
     edges_updated: int = 0
     unchanged: int = 0
     seconds: float = 0.0
+    nodes_deleted: int = 0
+    edges_deleted: int = 0
 
     @property
     def changed(self) -> int:
-        """Elements created or updated."""
-        return self.nodes_created + self.nodes_updated + self.edges_created + self.edges_updated
+        """Elements created, updated or deleted."""
+        return (
+            self.nodes_created
+            + self.nodes_updated
+            + self.edges_created
+            + self.edges_updated
+            + self.nodes_deleted
+            + self.edges_deleted
+        )
 
 
 @dataclass

@@ -689,6 +689,32 @@ def _apply(
         run(statement, params)
 
 
+def _deletions(
+    remove: Graph, held: Mapping[str, str], report: LoadReport
+) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that delete ``remove``'s relationships, then its nodes (held ones only)."""
+    statements: list[tuple[str, dict[str, Any]]] = []
+    for edge in remove.edges.values():
+        source, target = held.get(edge.source), held.get(edge.target)
+        if source is None or target is None:
+            continue
+        match = (
+            f"MATCH (:`{source}` {{id: $source}})-[x:`{edge.type}`]->(:`{target}` {{id: $target}}) "
+            "WHERE x.id = $id DELETE x"
+        )
+        statements.append((match, {"source": edge.source, "target": edge.target, "id": edge.id}))
+        report.edges_deleted += 1
+    for node in remove.nodes.values():
+        label = held.get(node.id)
+        if label is None:
+            continue
+        statements.append(
+            (f"MATCH (x:`{label}`) WHERE x.id = $id DETACH DELETE x", {"id": node.id})
+        )
+        report.nodes_deleted += 1
+    return statements
+
+
 def _release_memory() -> None:
     """Hand memory freed by Python and Arrow back to the system (glibc keeps it otherwise)."""
     pa.default_memory_pool().release_unused()
@@ -894,20 +920,29 @@ class LadybugStore:
 
     # -- loading -----------------------------------------------------------------------------------
 
-    def load(self, graph: Graph, progress: Progress | None = None) -> LoadReport:
+    def load(
+        self, graph: Graph, progress: Progress | None = None, remove: Graph | None = None
+    ) -> LoadReport:
         """Write a graph all-or-nothing; what the store already holds unchanged is left alone.
 
         Args:
             graph: the nodes and edges to write.
             progress: called with (step, tables done, tables to copy) after each table copied.
+            remove: nodes and relationships to delete in the same transaction (by id; a node
+                goes with its relationships); none of them may be in ``graph``.
 
         Raises:
             StoreError: the graph does not fit the ontology or the store (nothing written), or
                 the engine refused it (rolled back, nothing written).
         """
-        return self.load_chunks([graph], progress)
+        return self.load_chunks([graph], progress, remove=remove)
 
-    def load_chunks(self, chunks: Iterable[Graph], progress: Progress | None = None) -> LoadReport:
+    def load_chunks(
+        self,
+        chunks: Iterable[Graph],
+        progress: Progress | None = None,
+        remove: Graph | None = None,
+    ) -> LoadReport:
         """Write a stream of graphs as one load: all of them or nothing, idempotent.
 
         Each chunk is checked and written to Parquet files in a temporary folder beside the
@@ -932,6 +967,8 @@ class LadybugStore:
                 for chunk in chunks:
                     staging.add(chunk)
                 copies, updates = staging.finish(report)
+                if remove is not None:
+                    updates.extend(_deletions(remove, staging.held, report))
             finally:
                 for parts in (staging.new_nodes, staging.held_nodes, staging.rels):
                     parts.close()
@@ -1022,6 +1059,105 @@ class LadybugStore:
             with contextlib.suppress(RuntimeError):
                 self._conn.execute("ROLLBACK")
             raise
+
+    # -- reading around some nodes (incremental loads, unload) ------------------------------------
+
+    def _node_tables(self) -> list[tuple[str, list[str]]]:
+        return [(n, c) for n, c in self._present.items() if not self._tables[n].rel]
+
+    def _nodes_by_id(self, ids: list[str], graph: Graph) -> dict[str, str]:
+        """Add the nodes with these ids to ``graph``; their labels by id."""
+        labels: dict[str, str] = {}
+        if not ids:
+            return labels
+        for name, cols in self._node_tables():
+            returns = "".join(f", n.`{c}`" for c in cols)
+            rows = self._rows(
+                f"UNWIND $ids AS i MATCH (n:`{name}`) WHERE n.id = i RETURN n.id{returns}",
+                {"ids": ids},
+            )
+            for node_id, *row in rows:
+                graph.nodes[node_id] = Node(
+                    node_id, name, dict(zip(cols, map(_plain, row), strict=True))
+                )
+                labels[node_id] = name
+        return labels
+
+    def _edges_at(self, labels: Mapping[str, str], outgoing: bool) -> list[tuple[Edge, str]]:
+        """Relationships from (or to) the nodes of ``labels``, each with its other end's label."""
+        found: list[tuple[Edge, str]] = []
+        by_label: dict[str, list[str]] = {}
+        for node_id, label in labels.items():
+            by_label.setdefault(label, []).append(node_id)
+        for name, cols in self._present.items():
+            spec = self._tables[name]
+            if not spec.rel:
+                continue
+            rel = self._ont.relationships[name]
+            returns = "".join(f", r.`{c}`" for c in cols)
+            for label, ids in by_label.items():
+                if label not in (rel.sources if outgoing else rel.targets):
+                    continue
+                pattern = (
+                    f"(a:`{label}`)-[r:`{name}`]->(b)"
+                    if outgoing
+                    else f"(b)-[r:`{name}`]->(a:`{label}`)"
+                )
+                rows = self._rows(
+                    f"UNWIND $ids AS i MATCH {pattern} WHERE a.id = i "
+                    f"RETURN r.id, a.id, b.id, label(b){returns}",
+                    {"ids": ids},
+                )
+                for edge_id, here, there, other, *row in rows:
+                    props = dict(zip(cols, map(_plain, row), strict=True))
+                    source, target = (here, there) if outgoing else (there, here)
+                    found.append((Edge(edge_id, name, source, target, props), other))
+        return found
+
+    def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """The labels of the nodes the store holds among ``ids``, by id."""
+        self._check_open()
+        return self._nodes_by_id(sorted(set(ids)), Graph())
+
+    def neighbourhood(self, ids: Iterable[str]) -> Graph:
+        """The nodes with these ids, every relationship from them, and the nodes those reach."""
+        self._check_open()
+        graph = Graph()
+        labels = self._nodes_by_id(sorted(set(ids)), graph)
+        ends = set()
+        for edge, _ in self._edges_at(labels, outgoing=True):
+            graph.edges[edge.id] = edge
+            ends.add(edge.target)
+        self._nodes_by_id(sorted(ends - graph.nodes.keys()), graph)
+        return graph
+
+    def incoming(self, ids: Iterable[str]) -> list[Edge]:
+        """Every relationship that ends at one of these nodes."""
+        self._check_open()
+        graph = Graph()
+        labels = self._nodes_by_id(sorted(set(ids)), graph)
+        return [edge for edge, _ in self._edges_at(labels, outgoing=False)]
+
+    def documented_by(self, document: str) -> list[str]:
+        """Ids of the nodes a document describes: their own document, or one of their claims'."""
+        self._check_open()
+        ids: list[str] = []
+        claim = self._ont.claim_label
+        for name, cols in self._node_tables():
+            if "document" not in cols:
+                continue
+            column = "fact" if name == claim else "id"
+            if column not in cols and column != "id":
+                continue
+            rows = self._rows(
+                f"MATCH (n:`{name}`) WHERE n.document = $d RETURN n.`{column}`", {"d": document}
+            )
+            ids.extend(row[0] for row in rows)
+        return sorted(set(ids))
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"{self.path}: the store is closed")
 
     # -- reading -----------------------------------------------------------------------------------
 

@@ -267,12 +267,80 @@ class Neo4jStore:
 
     # -- loading -----------------------------------------------------------------------------------
 
-    def load(self, graph: Graph, progress: Progress | None = None) -> LoadReport:
+    def load(
+        self, graph: Graph, progress: Progress | None = None, remove: Graph | None = None
+    ) -> LoadReport:
         """Merge the graph into the database in one managed write transaction.
 
-        The driver retries the transaction as a whole on transient errors.
+        The driver retries the transaction as a whole on transient errors. ``remove`` holds
+        nodes and relationships to delete in the same transaction (a node with its
+        relationships); none of them may be in ``graph``.
         """
-        return self.load_chunks([graph], progress)
+        return self.load_chunks([graph], progress, remove=remove)
+
+    # -- reading around some nodes (incremental loads, unload) ------------------------------------
+
+    def _nodes_by_id(self, ids: list[str], graph: Graph) -> dict[str, str]:
+        labels: dict[str, str] = {}
+        if not ids:
+            return labels
+        for label in self.ont.node_labels:
+            query = f"UNWIND $ids AS i MATCH (n:{_ident(label, self.ont)} {{id: i}}) RETURN properties(n)"
+            for (props,) in self._run(query, {"ids": ids}):
+                p = {k: _plain(v) for k, v in dict(props).items()}
+                node_id = p.pop("id")
+                graph.nodes[node_id] = Node(node_id, label, p)
+                labels[node_id] = label
+        return labels
+
+    def _edges_at(self, labels: Mapping[str, str], outgoing: bool) -> list[Edge]:
+        by_label: dict[str, list[str]] = {}
+        for node_id, label in labels.items():
+            by_label.setdefault(label, []).append(node_id)
+        found: list[Edge] = []
+        for label, ids in by_label.items():
+            name = _ident(label, self.ont)
+            pattern = (
+                f"(a:{name} {{id: i}})-[r]->(b)" if outgoing else f"(b)-[r]->(a:{name} {{id: i}})"
+            )
+            query = f"UNWIND $ids AS i MATCH {pattern} RETURN type(r), a.id, b.id, properties(r)"
+            for rtype, here, there, props in self._run(query, {"ids": ids}):
+                if rtype not in self.ont.relationships:
+                    continue
+                p = {k: _plain(v) for k, v in dict(props).items()}
+                edge_id = p.pop("id")
+                source, target = (here, there) if outgoing else (there, here)
+                found.append(Edge(edge_id, rtype, source, target, p))
+        return found
+
+    def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """The labels of the nodes the database holds among ``ids``, by id."""
+        return self._nodes_by_id(sorted(set(ids)), Graph())
+
+    def neighbourhood(self, ids: Iterable[str]) -> Graph:
+        """The nodes with these ids, every relationship from them, and the nodes those reach."""
+        graph = Graph()
+        labels = self._nodes_by_id(sorted(set(ids)), graph)
+        ends = set()
+        for edge in self._edges_at(labels, outgoing=True):
+            graph.edges[edge.id] = edge
+            ends.add(edge.target)
+        self._nodes_by_id(sorted(ends - graph.nodes.keys()), graph)
+        return graph
+
+    def incoming(self, ids: Iterable[str]) -> list[Edge]:
+        """Every relationship that ends at one of these nodes."""
+        labels = self._nodes_by_id(sorted(set(ids)), Graph())
+        return self._edges_at(labels, outgoing=False)
+
+    def documented_by(self, document: str) -> list[str]:
+        """Ids of the nodes a document describes: their own document, or one of their claims'."""
+        ids: set[str] = set()
+        for label in self.ont.node_labels:
+            column = "fact" if label == self.ont.claim_label else "id"
+            query = f"MATCH (n:{_ident(label, self.ont)}) WHERE n.document = $d RETURN n.{column}"
+            ids.update(row[0] for row in self._run(query, {"d": document}))
+        return sorted(ids)
 
     def load_chunks(
         self,
@@ -280,6 +348,7 @@ class Neo4jStore:
         progress: Progress | None = None,
         *,
         commit_every: int | None = None,
+        remove: Graph | None = None,
     ) -> Neo4jLoadReport:
         """Merge a stream of graphs into the database: one transaction, or journaled batches.
 
@@ -307,6 +376,8 @@ class Neo4jStore:
 
         if commit_every is not None and commit_every < 1:
             raise KGError(f"commit_every must be a positive number of elements, not {commit_every}")
+        if commit_every is not None and remove is not None and len(remove):
+            raise KGError("a load that deletes elements runs in one transaction, not journaled")
         started = time.monotonic()
         self.ensure_schema()
         total = sum(len(chunk) for chunk in chunks) if isinstance(chunks, Sequence) else 0
@@ -318,11 +389,11 @@ class Neo4jStore:
                 with self.driver.session(database=self.config.database) as session:
                     if isinstance(chunks, Sequence):
                         report = session.execute_write(
-                            lambda tx: _Load(self, tx, progress, total).run(chunks)
+                            lambda tx: _Load(self, tx, progress, total, remove=remove).run(chunks)
                         )
                     else:
                         with session.begin_transaction() as tx:
-                            report = _Load(self, tx, progress, 0).run(chunks)
+                            report = _Load(self, tx, progress, 0, remove=remove).run(chunks)
                             tx.commit()
         except KGError:
             raise
@@ -564,8 +635,10 @@ class _Load:
         progress: Progress | None,
         total: int,
         journal: _Journal | None = None,
+        remove: Graph | None = None,
     ) -> None:
         self.store = store
+        self.remove = remove
         self.ont = store.ont
         self.tx = tx
         self.journal = journal
@@ -610,6 +683,8 @@ class _Load:
         pending, self.pending = self.pending, []
         self.resolve(pending, final=True)
         self.flush(1)
+        if self.remove is not None:
+            self.delete(self.remove)
         if self.journal is not None:
             for done in self.journal.commit(seal=True):
                 self.apply(done)
@@ -664,6 +739,21 @@ class _Load:
         self.done += rows
         if self.progress is not None:
             self.progress(what, self.done, self.total)
+
+    def delete(self, remove: Graph) -> None:
+        """Delete relationships, then nodes (with theirs), by id, in the load's transaction."""
+        by_type: dict[str, list[str]] = {}
+        for edge in remove.edges.values():
+            by_type.setdefault(edge.type, []).append(edge.id)
+        for rtype, ids in by_type.items():
+            query = f"UNWIND $ids AS i MATCH ()-[r:{_ident(rtype, self.ont)} {{id: i}}]->() DELETE r RETURN count(*)"
+            self.report.edges_deleted += self.tx.run(query, ids=ids).single(strict=True)[0]
+        by_label: dict[str, list[str]] = {}
+        for node in remove.nodes.values():
+            by_label.setdefault(node.label, []).append(node.id)
+        for label, ids in by_label.items():
+            query = f"UNWIND $ids AS i MATCH (n:{_ident(label, self.ont)} {{id: i}}) DETACH DELETE n RETURN count(*)"
+            self.report.nodes_deleted += self.tx.run(query, ids=ids).single(strict=True)[0]
 
     # -- nodes -------------------------------------------------------------------------------------
 
