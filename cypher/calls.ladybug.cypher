@@ -10,5 +10,5 @@ WITH c,
      list_sort(collect(CASE WHEN type = 'HAS_PARTICIPANT' THEN x.name END)) AS participants,
      list_sort(collect(CASE WHEN type = 'ACCORDING_TO' THEN x.id END)) AS sources
 RETURN c.id AS call_id, callers, participants, c.date AS date, c.local_time AS local_time,
-       c.time_zone AS time_zone, c.status AS status, sources
+       c.time_zone AS time_zone, c.utc_time AS utc_time, c.status AS status, sources
 ORDER BY date, call_id

@@ -10,6 +10,6 @@ RETURN c.id AS call_id,
          MATCH (c)-[:HAS_PARTICIPANT]->(other) WHERE other.name IS NOT NULL
          RETURN other.name ORDER BY other.name, other.id
        } AS participants,
-       c.date AS date, c.local_time AS local_time, c.time_zone AS time_zone, c.status AS status,
+       c.date AS date, c.local_time AS local_time, c.time_zone AS time_zone, c.utc_time AS utc_time, c.status AS status,
        COLLECT { MATCH (c)-[:ACCORDING_TO]->(source) RETURN source.id ORDER BY source.id } AS sources
 ORDER BY date, call_id

@@ -3,6 +3,7 @@
 // calls.ladybug.cypher).
 MATCH (c:Call)
 WHERE c.status IN ['planned', 'announced'] AND c.date > $after
+  AND NOT EXISTS { MATCH (c)<-[:REALISES]-(done) WHERE done.status = 'occurred' }
 OPTIONAL MATCH (c)-[r:HAS_INITIATOR|HAS_PARTICIPANT]->(x)
 WITH c, label(r) AS type, x
 WITH c,

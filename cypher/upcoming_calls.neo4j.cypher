@@ -1,6 +1,7 @@
 // Neo4j text of upcoming_calls.cypher: one ordered COLLECT subquery per list.
 MATCH (c:Call)
 WHERE c.status IN ['planned', 'announced'] AND c.date > $after
+  AND NOT EXISTS { MATCH (c)<-[:REALISES]-(done) WHERE done.status = 'occurred' }
 RETURN c.id AS call_id, c.date AS date, c.date_qualifier AS date_qualifier,
        c.local_time AS local_time, c.time_zone AS time_zone, c.status AS status,
        COLLECT {

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -31,6 +31,9 @@ from kg.errors import KGError
 from kg.export.nx import actor_view
 from kg.model import Graph
 from kg.ontology import Ontology, load_ontology
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "STATUS_STYLES",
@@ -43,6 +46,7 @@ __all__ = [
     "betweenness",
     "brokers",
     "degree_table",
+    "draw_actor_network",
     "layout",
     "plot_actor_network",
     "sides",
@@ -55,13 +59,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DegreeRow:
-    """How connected one actor is: interaction edges in, out, in all, and distinct partners."""
+    """How connected one actor is: its interactions by direction, in all, and distinct partners.
+
+    ``out_degree`` counts the interactions a source names it the initiator of, ``in_degree`` those
+    another actor initiated, ``undirected_degree`` those whose initiator no source names (an edge
+    with ``directed`` False, which credits neither end).
+    """
 
     actor: str
     name: str
     label: str
     in_degree: int
     out_degree: int
+    undirected_degree: int
     degree: int
     partners: int
 
@@ -70,12 +80,16 @@ def degree_table(view: nx.MultiDiGraph) -> list[DegreeRow]:
     """One row per actor of the view, the most connected first (then by partners, then id).
 
     Parallel interactions (two events between the same actors) count once each in the degrees and
-    once in ``partners``.
+    once in ``partners``. An edge without a ``directed`` attribute counts as directed.
     """
     rows = []
     for actor, data in view.nodes(data=True):
         partners = (set(view.predecessors(actor)) | set(view.successors(actor))) - {actor}
-        indeg, outdeg = view.in_degree(actor), view.out_degree(actor)
+        outgoing = [d for *_, d in view.out_edges(actor, data="directed", default=True)]
+        incoming = [d for *_, d in view.in_edges(actor, data="directed", default=True)]
+        outdeg = sum(1 for d in outgoing if d is not False)
+        indeg = sum(1 for d in incoming if d is not False)
+        undirected = len(outgoing) + len(incoming) - outdeg - indeg
         rows.append(
             DegreeRow(
                 actor=actor,
@@ -83,7 +97,8 @@ def degree_table(view: nx.MultiDiGraph) -> list[DegreeRow]:
                 label=str(data.get("label", "")),
                 in_degree=indeg,
                 out_degree=outdeg,
-                degree=indeg + outdeg,
+                undirected_degree=undirected,
+                degree=indeg + outdeg + undirected,
                 partners=len(partners),
             )
         )
@@ -326,22 +341,23 @@ class AnalysisReport:
             f"Actor network: {self.actors} actors, {self.interactions} interactions, "
             f"{self.events} events",
             "",
-            "Degrees (interactions in, out, total; distinct partners)",
+            "Degrees (interactions in, out, without a named initiator, total; distinct partners)",
             _table(
-                ["actor", "class", "in", "out", "total", "partners", "betweenness"],
+                ["actor", "class", "in", "out", "undirected", "total", "partners", "betweenness"],
                 [
                     [
                         r.name,
                         r.label,
                         r.in_degree,
                         r.out_degree,
+                        r.undirected_degree,
                         r.degree,
                         r.partners,
                         f"{self.betweenness.get(r.actor, 0.0):.4f}",
                     ]
                     for r in self.degrees
                 ],
-                numeric={2, 3, 4, 5, 6},
+                numeric={2, 3, 4, 5, 6, 7},
             ),
         ]
         for conflict, conflict_sides in self.sides.items():
@@ -447,16 +463,19 @@ def analyze(
 
 # -------------------------------------------------------------------------------------- plot
 
-# Line style and colour of an interaction by the status of its event.
+# Line style and colour of an interaction by the status of its event: each status its own
+# pattern, so the picture reads in grey too (matplotlib dash tuples are (offset, (on, off, ...))).
 STATUS_STYLES: dict[str, tuple[Any, str]] = {
     "occurred": ("solid", "#333333"),
     "planned": ("dashed", "#333333"),
-    "announced": ("dashed", "#333333"),
+    "announced": ("dashdot", "#333333"),
     "hoped": ("dotted", "#333333"),
-    "demanded": ("dotted", "#333333"),
-    "not_reached": ("solid", "#d62728"),
+    "demanded": ((0, (5, 1.5, 1, 1.5, 1, 1.5)), "#333333"),  # dash dot dot
+    "not_reached": ((0, (9, 3)), "#d62728"),  # long dashes, red
 }
-_OTHER_STATUS: tuple[Any, str] = ("dashdot", "#999999")
+_OTHER_STATUS: tuple[Any, str] = ((0, (1, 4)), "#999999")  # sparse dots, grey
+# From the initiator a source names; a line without a head when no source names one.
+_ARROW, _NO_ARROW = "-|>", "-"
 _CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -526,23 +545,22 @@ def layout(simple: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def plot_actor_network(
-    graph: Graph,
-    path: str | os.PathLike[str],
-    *,
-    seed: int = 7,
-    dpi: int = 150,
-    ontology: Ontology | None = None,
-) -> Path:
-    """Draw the actors that interact, and their interactions, to a PNG file; return its path.
+def draw_actor_network(graph: Graph, *, seed: int = 7, ontology: Ontology | None = None) -> Figure:
+    """Draw the actors that interact, and their interactions, on a matplotlib figure.
 
-    Nodes are coloured by class and labelled with names; an edge's line shows the status of its
-    event (solid occurred, dashed planned or announced, dotted hoped or demanded, red not
-    reached) and its label the event class and date. The layout is seeded, so the same graph
+    Nodes are coloured by class and labelled with names. Each interaction is a curve from the
+    initiator of its event with an arrow head, or without a head when no source names an
+    initiator (``directed`` False: its ends are then just the event's participants); its line
+    shows the status of its event (:data:`STATUS_STYLES`: solid occurred, dashed planned,
+    dash-dot announced, dotted hoped, dash-dot-dot demanded, red long dashes not reached) and its
+    label the event class and date. Each curve is a
+    :class:`~matplotlib.patches.FancyArrowPatch` whose ``gid`` is the edge's id. The legend names
+    the classes, the statuses and what an arrow means. The layout is seeded, so the same graph
     gives the same picture.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.legend_handler import HandlerPatch
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
 
@@ -577,27 +595,32 @@ def plot_actor_network(
     # Parallel interactions between one pair bend more and more so each stays visible; an
     # interaction and its reverse bend to opposite sides.
     nth_of_pair: dict[tuple[str, str], int] = defaultdict(int)
-    ordered = sorted(view.edges(data=True), key=lambda e: (e[0], e[1], str(e[2].get("event"))))
-    for u, v, data in ordered:
+    ordered = sorted(
+        view.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[3].get("event")))
+    )
+    heads: set[str] = set()
+    for u, v, key, data in ordered:
         nth = nth_of_pair[u, v]
         nth_of_pair[u, v] += 1
         rad = 0.15 + 0.3 * nth
         style, colour = STATUS_STYLES.get(str(data.get("status")), _OTHER_STATUS)
-        ax.add_patch(
-            FancyArrowPatch(
-                pos[u],
-                pos[v],
-                arrowstyle="-|>",
-                connectionstyle=f"arc3,rad={rad}",
-                mutation_scale=16,
-                linestyle=style,
-                linewidth=1.6,
-                color=colour,
-                shrinkA=15,
-                shrinkB=15,
-                zorder=1,
-            )
+        head = _NO_ARROW if data.get("directed") is False else _ARROW
+        heads.add(head)
+        arrow = FancyArrowPatch(
+            pos[u],
+            pos[v],
+            arrowstyle=head,
+            connectionstyle=f"arc3,rad={rad}",
+            mutation_scale=16,
+            linestyle=style,
+            linewidth=1.6,
+            color=colour,
+            shrinkA=15,
+            shrinkB=15,
+            zorder=1,
         )
+        arrow.set_gid(str(key))
+        ax.add_patch(arrow)
         # A point of the arc3 curve (a quadratic Bezier through matplotlib's control point),
         # further along or back for parallel edges so their labels do not pile up.
         (x1, y1), (x2, y2) = pos[u], pos[v]
@@ -650,7 +673,7 @@ def plot_actor_network(
         ax.set_ylim(*y_range)
 
     present = {view.nodes[a].get("label") for a in active}
-    handles = [
+    handles: list[Any] = [
         Line2D(
             [], [], marker="o", linestyle="none", markersize=11, color=colours[label], label=label
         )
@@ -663,15 +686,67 @@ def plot_actor_network(
         for status, (style, colour) in STATUS_STYLES.items()
         if status in statuses
     ]
+    if statuses - set(STATUS_STYLES):
+        style, colour = _OTHER_STATUS
+        handles.append(
+            Line2D([], [], linestyle=style, color=colour, linewidth=1.6, label="other status")
+        )
+    meaning = {
+        _ARROW: "arrow: from the initiator a source names",
+        _NO_ARROW: "no arrow: no source names who initiated",
+    }
+    handles += [
+        FancyArrowPatch(
+            (0, 0), (1, 0), arrowstyle=head, color="#333333", linewidth=1.6, label=meaning[head]
+        )
+        for head in (_ARROW, _NO_ARROW)
+        if head in heads
+    ]
     if handles:
         ax.legend(
             handles=handles,
+            handler_map={FancyArrowPatch: HandlerPatch(patch_func=_legend_arrow)},
             loc="upper left",
             bbox_to_anchor=(1.0, 1.0),
             fontsize=9,
-            title="class / status",
+            title="class / status / direction",
         )
+    return fig
 
+
+def _legend_arrow(
+    legend: Any,
+    orig_handle: Any,
+    xdescent: float,
+    ydescent: float,
+    width: float,
+    height: float,
+    fontsize: float,
+) -> Any:
+    """The legend's sample of an interaction: a straight line with the handle's head, or none."""
+    from matplotlib.patches import FancyArrowPatch
+
+    y = height / 2 - ydescent
+    return FancyArrowPatch(
+        (-xdescent, y),
+        (width - xdescent, y),
+        arrowstyle=orig_handle.get_arrowstyle(),
+        mutation_scale=12,
+        shrinkA=0,
+        shrinkB=0,
+    )
+
+
+def plot_actor_network(
+    graph: Graph,
+    path: str | os.PathLike[str],
+    *,
+    seed: int = 7,
+    dpi: int = 150,
+    ontology: Ontology | None = None,
+) -> Path:
+    """Draw the actor network (see :func:`draw_actor_network`) to a PNG file; return its path."""
+    fig = draw_actor_network(graph, seed=seed, ontology=ontology)
     target = Path(path)
     try:
         fig.savefig(target, format="png", dpi=dpi, bbox_inches="tight")

@@ -192,6 +192,8 @@ class View:
     links: tuple[Edge, ...]
     conflicts: tuple[str, ...] = ()
     documents: tuple[str, ...] = field(default_factory=tuple)
+    # document -> the properties on which its claim is one side of a conflict
+    disputed: Mapping[str | None, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def properties(self) -> dict[str, Any]:
@@ -216,10 +218,11 @@ def _by_day(statements: Sequence[Statement], published: Mapping[str, str]) -> li
 
 def _latest(
     name: str, statements: Sequence[Statement], published: Mapping[str, str]
-) -> tuple[Any, bool]:
-    """(value, in conflict) of a property under the rule 'latest publication wins'."""
+) -> tuple[Any, list[Statement]]:
+    """The value of a property under the rule 'latest publication wins', and the claims of the
+    day that disagree on it (none when the latest day giving it agrees)."""
     value: Any = None
-    conflict = False
+    conflict: list[Statement] = []
     for day in _by_day(statements, published):
         values = [st.properties[name] for st in day if name in st.properties]
         if not values:
@@ -229,9 +232,9 @@ def _latest(
             settled = [v for v in distinct if v in _SETTLED]
             distinct = settled if settled else distinct
         if len(distinct) == 1:
-            value, conflict = distinct[0], False
+            value, conflict = distinct[0], []
         else:
-            conflict = True
+            conflict = [st for st in day if name in st.properties]
             if value is None:  # nothing earlier to keep: the first by document, flagged
                 value = next(
                     st.properties[name]
@@ -286,19 +289,20 @@ def _compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 def _when(
     statements: Sequence[Statement], published: Mapping[str, str]
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[dict[str, Any], list[Statement]]:
     current: dict[str, Any] = {}
-    conflict = False
+    conflict: list[Statement] = []
     for day in _by_day(statements, published):
-        whens = [w for w in (_when_of(st.properties) for st in day) if w]
+        giving = [st for st in day if _when_of(st.properties)]
+        whens = [_when_of(st.properties) for st in giving]
         if not whens:
             continue
         if any(not _compatible(a, b) for i, a in enumerate(whens) for b in whens[i + 1 :]):
-            conflict = True
+            conflict = giving
             if not current:
                 current = whens[0]
             continue
-        conflict = False
+        conflict = []
         finest = max(whens, key=_rank)
         if not current or not _compatible(current, finest) or _rank(finest) > _rank(current):
             current = finest
@@ -336,6 +340,7 @@ def current_view(
     names = {name for st in described for name in st.properties}
     props: dict[str, Any] = {}
     conflicts: list[str] = []
+    disputed: dict[str | None, list[str]] = {}
     extra_names: list[str] = []
     when_done = evidence_done = False
     for name in sorted(names, key=lambda n: list(ont.properties).index(n)):
@@ -371,6 +376,8 @@ def current_view(
                 props.update(when)
                 if conflict:
                     conflicts.append("date")
+                    for st in conflict:
+                        disputed.setdefault(st.document, []).append("date")
         elif rule == "evidence":
             if not evidence_done:
                 evidence_done = True
@@ -382,6 +389,8 @@ def current_view(
             props[name] = value
             if conflict:
                 conflicts.append(name)
+                for st in conflict:
+                    disputed.setdefault(st.document, []).append(name)
     if extra_names:
         aliases = list(props.get("alias") or [])
         own = {props.get(k) for k in _NAME_KEYS}
@@ -391,7 +400,13 @@ def current_view(
         for edge in st.links:
             links[edge.id] = edge
     documents = tuple(sorted({st.document for st in described if st.document is not None}))
-    return View(Node(node_id, label, props), tuple(links.values()), tuple(conflicts), documents)
+    return View(
+        Node(node_id, label, props),
+        tuple(links.values()),
+        tuple(conflicts),
+        documents,
+        {doc: tuple(names) for doc, names in disputed.items()},
+    )
 
 
 # ------------------------------------------------------------------------------------ encoding
@@ -439,6 +454,7 @@ def encode(
             document=st.document,
             published=published.get(st.document or ""),
             record=st.record(),
+            conflicts=list(view.disputed.get(st.document, ())),
         )
         graph.add_node(Node(cid, ont.claim_label, claim))
         graph.add_edge(Edge.between(node_id, ont.claim_type, cid))

@@ -7,7 +7,18 @@ Two views, both :class:`networkx.MultiDiGraph`:
   property.
 - ``actors`` (:func:`actor_view`): the actors only, with ``label``, ``name``, ``wikidata`` and
   ``category`` where set, and the derived actor-to-actor interaction edges, each carrying the
-  ``event`` it comes from, the ``event_type``, ``date`` and ``status``.
+  ``event`` it comes from, the ``event_type``, ``date``, ``status`` and ``directed``.
+
+Direction. An interaction edge goes from the event's initiator when a source names one, and then
+carries ``directed`` True. When no source does (the Trump-Putin call of 18 March has two
+participants and no caller), the edge still needs a start and goes from the first participant,
+but carries ``directed`` False: it has no direction, and which end is its source means nothing.
+Treat such an edge as undirected: :func:`symmetric_view` gives a copy of the view in which it runs
+both ways, so in- and out-degrees, successors and directed path searches credit neither end with
+initiating it; ``symmetric_view(view).to_undirected()`` is the network with no direction at all,
+one edge per interaction; and the interactions whose initiator is known are
+``view.edge_subgraph((u, v, k) for u, v, k, d in view.edges(keys=True, data=True) if
+d.get("directed"))``. The full view's interaction edges carry ``directed`` too.
 
 The writers stream: each file is generated element by element from the :class:`~kg.model.Graph`,
 never through an in-memory copy of the whole document, so memory stays flat however large the
@@ -20,9 +31,10 @@ text under the attribute name with the suffix ``:json`` (``alias:json`` =
 ``["Trump", "le président américain"]``); :func:`read_graphml` and :func:`read_gexf` decode those
 and drop the suffix. Property names are snake_case, so the suffix never meets a real name. Absent
 values (``None``) are never written: the Graph has already dropped them. Integers are written as
-``long``, floats as ``double``. In GEXF the node's ``label`` (what Gephi displays) is its name and
-its class goes in the attribute ``class``; the edge's ``label`` is its relationship type.
-Node-link JSON holds lists and integers natively and needs no encoding.
+``long``, floats as ``double``, booleans (``directed``) as ``boolean``; each reads back as the
+Python type it was. In GEXF the node's ``label`` (what Gephi displays) is its name and its class
+goes in the attribute ``class``; the edge's ``label`` is its relationship type. Node-link JSON
+holds lists, integers and booleans natively and needs no encoding.
 
 >>> from kg.facts import load_facts, sample_facts_path
 >>> graph = load_facts(sample_facts_path())
@@ -33,6 +45,13 @@ Node-link JSON holds lists and integers natively and needs no encoding.
 >>> key = "marco-rubio|INTERACTS_WITH|sergey-lavrov|call-rubio-lavrov-2025-05-17"
 >>> view.edges["marco-rubio", "sergey-lavrov", key]["status"]
 'occurred'
+>>> view.edges["marco-rubio", "sergey-lavrov", key]["directed"]  # Rubio called Lavrov
+True
+>>> call = "vladimir-putin|INTERACTS_WITH|donald-trump|call-trump-putin-2025-03-18"
+>>> view.edges["vladimir-putin", "donald-trump", call]["directed"]  # nobody says who called
+False
+>>> symmetric_view(view).has_edge("donald-trump", "vladimir-putin", call)
+True
 >>> import io
 >>> buffer = io.BytesIO()
 >>> write_graphml(graph, buffer, view="actors")
@@ -71,6 +90,7 @@ __all__ = [
     "read_gexf",
     "read_graphml",
     "read_node_link",
+    "symmetric_view",
     "to_networkx",
     "write_gexf",
     "write_graphml",
@@ -275,10 +295,39 @@ def actor_view(graph: Graph | Iterable[Graph], ontology: Ontology | None = None)
 
     Every actor of the graph is a node (those without interactions too), with ``label``, and
     ``name``, ``wikidata``, ``category`` where set; every interaction edge is keyed by its id and
-    carries ``event``, ``event_type``, ``date`` and ``status`` (those set). The interaction edges
-    are the ones :func:`kg.facts.derive_interactions` added to the graph.
+    carries ``event``, ``event_type``, ``date``, ``status`` (those set) and ``directed``, False
+    when no source names the event's initiator (see :func:`symmetric_view`). The interaction
+    edges are the ones :func:`kg.facts.derive_interactions` added to the graph.
     """
     return _build(graph, "actors", ontology)
+
+
+def symmetric_view(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of a view in which every edge with ``directed`` False also runs the other way.
+
+    The reverse edge has the same key and attributes. Directed measures (in- and out-degree,
+    successors, PageRank, directed paths) then see an interaction whose initiator nobody names
+    from both ends, instead of from the end that happens to be its start; the other edges are
+    kept as they are. Count interactions by key or event, not by edge: an undirected one is two
+    edges here, and ``.to_undirected()`` merges the two back into one.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("a", "b", "call", directed=False)
+    'call'
+    >>> g.add_edge("a", "c", "demand", directed=True)
+    'demand'
+    >>> sorted(symmetric_view(g).edges(keys=True))
+    [('a', 'b', 'call'), ('a', 'c', 'demand'), ('b', 'a', 'call')]
+    >>> symmetric_view(g).to_undirected().number_of_edges()
+    2
+    """
+    both = view.copy()
+    both.add_edges_from(
+        (target, source, key, attrs)
+        for source, target, key, attrs in view.edges(keys=True, data=True)
+        if attrs.get("directed") is False and source != target
+    )
+    return both
 
 
 # ------------------------------------------------------------------------------------------ values
