@@ -205,6 +205,51 @@ def _load_figures(started: float, timed: Timed, report: Any) -> dict[str, Any]:
     }
 
 
+def followup_paths() -> list[Path]:
+    """The article and its three follow-up reports, in publication order."""
+    from kg.facts import sample_facts_path
+    from kg.resources import data_dir
+
+    return [sample_facts_path(), *sorted((data_dir() / "followups").glob("*.facts.yaml"))]
+
+
+@_step("incremental")
+def _incremental(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The article, then each follow-up report, loaded one at a time into a store (the store
+    that holds the corpus, or an empty one for the baseline), then the last one again."""
+    from kg.config import Neo4jConfig
+    from kg.grow import load_documents
+    from kg.stores.ladybug import LadybugStore
+    from kg.stores.neo4j import Neo4jStore
+
+    if ctx.get("copy_of"):
+        shutil.copyfile(ctx["copy_of"], ctx["db"])
+    if ctx.get("wipe"):
+        _wipe_neo4j()
+    store: Any = (
+        LadybugStore(Path(ctx["db"]))
+        if ctx["engine"] == "ladybug"
+        else Neo4jStore(Neo4jConfig.resolve())
+    )
+    seconds: list[float] = []
+    with store:
+        paths = followup_paths()
+        for path in paths:
+            started = time.perf_counter()
+            load_documents(store, [path])
+            seconds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        again, _ = load_documents(store, [paths[-1]])
+        seconds_again = time.perf_counter() - started
+    return {
+        "seconds": sum(seconds),
+        "per_file": seconds,
+        "files": len(seconds),
+        "again_seconds": seconds_again,
+        "changed_again": again.changed,
+    }
+
+
 @_step("raw_ladybug_files")
 def _raw_ladybug_files(ctx: dict[str, Any]) -> dict[str, Any]:
     """Export every table of kg's store to Parquet, one file per table and end-label pair."""
@@ -762,6 +807,13 @@ def run_bench(
         if size <= reload_max:
             step = _run_step("load_ladybug", {"corpus": corpus, "db": db}, size, steps)
             step.name = "reload_ladybug"
+        inc = {"engine": "ladybug", "db": str(base / "incremental.lbug")}
+        step = _run_step("incremental", {**inc, "db": str(base / "empty.lbug")}, size, steps)
+        step.name = "incremental_ladybug_empty"
+        step = _run_step("incremental", {**inc, "copy_of": db}, size, steps)
+        step.name = "incremental_ladybug"
+        for name in ("incremental.lbug", "empty.lbug"):
+            (base / name).unlink(missing_ok=True)
         raw = str(base / "raw")
         _run_step("raw_ladybug_files", {"db": db, "folder": raw}, size, steps)
         _run_step("raw_ladybug", {"db": str(base / "raw.lbug"), "folder": raw}, size, steps)
@@ -791,6 +843,9 @@ def run_bench(
         step.name = "networkx_full"
         if size == max(sizes):
             _queries(steps, size, db, repeat, neo4j, query_timeout)
+        if neo4j:  # last: it adds the article to the database the corpus is in
+            step = _run_step("incremental", {"engine": "neo4j"}, size, steps)
+            step.name = "incremental_neo4j"
     return _summary(steps, sizes, neo4j)
 
 
@@ -933,6 +988,20 @@ def _table_rows(summary: dict[str, Any]) -> list[list[str]]:
                 "",
                 reload["rss_mb"],
             )
+        inc, empty = (
+            by.get((size, "incremental_ladybug")),
+            by.get((size, "incremental_ladybug_empty")),
+        )
+        if inc and empty:
+            add(
+                size,
+                f"incremental ladybug ({inc['files']} reports)",
+                inc["seconds"],
+                f"again {inc['again_seconds']:.2f}s, changed {inc['changed_again']}",
+                f"empty store {empty['seconds']:.2f}s",
+                f"{inc['seconds'] / empty['seconds']:.2f}x",
+                inc["rss_mb"],
+            )
         if not summary["neo4j"]:
             add(size, "skipped: no Neo4j", None, "", "", "", None)
         else:
@@ -969,6 +1038,17 @@ def _table_rows(summary: dict[str, Any]) -> list[list[str]]:
                     "",
                     "",
                     None,
+                )
+            inc_neo = by.get((size, "incremental_neo4j"))
+            if inc_neo:
+                add(
+                    size,
+                    f"incremental neo4j ({inc_neo['files']} reports)",
+                    inc_neo["seconds"],
+                    f"again {inc_neo['again_seconds']:.2f}s, changed {inc_neo['changed_again']}",
+                    "",
+                    "",
+                    inc_neo["rss_mb"],
                 )
             reneo = by.get((size, "reload_neo4j"))
             if reneo:

@@ -669,7 +669,7 @@ class _Vocabulary:
         actors = frozenset(ont.actor_labels)
         events = frozenset(ont.event_labels)
         sources = frozenset(ont.source_labels)
-        others = [lb for lb in ont.node_labels if lb not in actors | events | sources]
+        others = [lb for lb in ont.fact_labels if lb not in actors | events | sources]
 
         def ordered(labels: Iterable[str]) -> tuple[str, ...]:
             wanted = set(labels)

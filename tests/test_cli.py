@@ -69,10 +69,10 @@ def test_query_calls_table(run):
     result = run("query", "calls", "-p", "status=planned")
     assert result.exit_code == 0
     assert result.output == (
-        "call_id                                   callers       participants         date        local_time  time_zone  status   sources\n"
-        "----------------------------------------  ------------  -------------------  ----------  ----------  ---------  -------  ----------------------------------\n"
-        "call-trump-nato-members-after-2025-05-19  Donald Trump  NATO                 2025-05-19                         planned  post-trump-truth-social-2025-05-17\n"
-        "call-trump-zelenskyy-after-2025-05-19     Donald Trump  Volodymyr Zelenskyy  2025-05-19                         planned  post-trump-truth-social-2025-05-17\n"
+        "call_id                                   callers       participants         date        local_time  time_zone  utc_time  status   sources\n"
+        "----------------------------------------  ------------  -------------------  ----------  ----------  ---------  --------  -------  ----------------------------------\n"
+        "call-trump-nato-members-after-2025-05-19  Donald Trump  NATO                 2025-05-19                                   planned  post-trump-truth-social-2025-05-17\n"
+        "call-trump-zelenskyy-after-2025-05-19     Donald Trump  Volodymyr Zelenskyy  2025-05-19                                   planned  post-trump-truth-social-2025-05-17\n"
     )
 
 
