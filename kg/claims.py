@@ -157,13 +157,21 @@ class Statement:
     described: bool = True
 
     def record(self) -> str:
-        """The statement as canonical JSON (the ``record`` of its claim)."""
+        """The statement as canonical JSON (the ``record`` of its claim).
+
+        Canonical whatever the statement was read from: a facts file (links in the file's
+        order, the UTC instant the reader computed) or a store (links in the engine's order,
+        computed properties left out), so that the order of loads never changes a record.
+        """
+        links = sorted(self.links, key=lambda e: (e.type, e.target, e.id))
         return json.dumps(
             {
                 "label": self.label,
                 "described": self.described,
-                "properties": dict(self.properties),
-                "links": [[e.type, e.target, e.properties] for e in self.links],
+                "properties": {
+                    k: v for k, v in self.properties.items() if k not in COMPUTED_PROPERTIES
+                },
+                "links": [[e.type, e.target, e.properties] for e in links],
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -329,7 +337,7 @@ def current_view(
             node_id,
             [st.document for st in statements],
         )
-    labels = _distinct(st.label for st in statements)
+    labels = _distinct(st.label for st in described)
     if len(labels) > 1:
         raise ClaimConflict(
             f"{node_id!r} is a {labels[0]} in one document and a {labels[1]} in another",

@@ -819,18 +819,13 @@ def read_files(
         doc = builder.document_id
         published = graph.nodes[doc].properties.get("published")
         parsed = FactsFile(builder.shown, doc, published, graph, builder.lines, builder.edge_lines)
-        first = documents.get(doc)
-        if first is not None:
-            if first.graph != graph:
-                raise FactsError(
-                    f"document {doc!r} is also given by {first.shown}, with other records",
-                    path=builder.shown,
-                    line=builder.lines.get(doc),
-                )
-            continue
-        documents[doc] = parsed
-        files.append(parsed)
         builders.append(builder)
+        first = documents.get(doc)
+        if first is None:
+            documents[doc] = parsed
+            files.append(parsed)
+        else:
+            _join(first, parsed)
     nodes: dict[str, Node] = {}
     for parsed in files:
         for node in parsed.graph.nodes.values():
@@ -856,6 +851,23 @@ def read_files(
     for builder in builders:
         builder.check_endpoints(nodes)
     return files
+
+
+def _join(first: FactsFile, later: FactsFile) -> None:
+    """Add to a document's records those another file of the same document gives."""
+    for node in later.graph.nodes.values():
+        held = first.graph.nodes.get(node.id)
+        if held is None:
+            first.graph.nodes[node.id] = node
+            first.lines.setdefault(node.id, later.lines.get(node.id, 0))
+        elif held != node:
+            raise _twice("node", node.id, later.shown, later.lines.get(node.id))
+    for edge in later.graph.edges.values():
+        held_edge = first.graph.edges.get(edge.id)
+        if held_edge is None:
+            first.graph.edges[edge.id] = edge
+        elif held_edge != edge:
+            raise _twice("edge", edge.id, later.shown, later.edge_lines.get(edge.id))
 
 
 def combine(
