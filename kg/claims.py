@@ -68,6 +68,7 @@ __all__ = [
     "decode",
     "encode",
     "is_time_zone",
+    "keep_starts",
     "utc_instant",
 ]
 
@@ -91,12 +92,32 @@ _NAME_KEYS = ("name", "label_fr", "label_en")
 
 
 class ClaimConflict(KGError):
-    """Two documents say things about one node that cannot both hold (its label, its identity)."""
+    """Two documents say things about one node that cannot both hold (its label, its identity).
 
-    def __init__(self, message: str, node_id: str, documents: Sequence[str | None]) -> None:
-        super().__init__(message)
+    ``values`` holds what each of the two documents says (the label, or the property's value).
+    """
+
+    def __init__(
+        self, node_id: str, what: str, values: Mapping[str | None, Any], message: str = ""
+    ) -> None:
         self.node_id = node_id
-        self.documents = tuple(documents)
+        self.what = what  # "label" or a property name
+        self.values = dict(values)
+        self.documents = tuple(self.values)
+        if not message:
+            (a, va), (b, vb) = list(self.values.items())[:2]
+            message = f"{node_id!r} {self.says(va)} in {a} but {self.value(vb)} in {b}"
+        super().__init__(message)
+
+    def value(self, value: Any) -> str:
+        """The other side, after "but": "a Person", "'Q1'"."""
+        return f"a {value}" if self.what == "label" else repr(value)
+
+    def says(self, value: Any) -> str:
+        """What a document says, as words: "is a Person", "has wikidata 'Q1'"."""
+        if self.what == "label":
+            return f"is a {value}"
+        return f"has {self.what} {value!r}"
 
 
 # ------------------------------------------------------------------------------------ time zones
@@ -333,17 +354,15 @@ def current_view(
     described = [st for st in statements if st.described]
     if not described:
         raise ClaimConflict(
-            f"no document gives a record of {node_id!r}",
             node_id,
-            [st.document for st in statements],
+            "record",
+            {st.document: None for st in statements},
+            f"no document gives a record of {node_id!r}",
         )
     labels = _distinct(st.label for st in described)
     if len(labels) > 1:
-        raise ClaimConflict(
-            f"{node_id!r} is a {labels[0]} in one document and a {labels[1]} in another",
-            node_id,
-            [st.document for st in statements],
-        )
+        docs = [next(st.document for st in described if st.label == lb) for lb in labels[:2]]
+        raise ClaimConflict(node_id, "label", dict(zip(docs, labels, strict=False)))
     label = labels[0]
     names = {name for st in described for name in st.properties}
     props: dict[str, Any] = {}
@@ -361,11 +380,7 @@ def current_view(
                     next(st.document for st in givers if st.properties[name] == v)
                     for v in values[:2]
                 ]
-                raise ClaimConflict(
-                    f"{node_id!r} has {name} {values[0]!r} in {docs[0]} but {values[1]!r} in {docs[1]}",
-                    node_id,
-                    docs,
-                )
+                raise ClaimConflict(node_id, name, dict(zip(docs, values, strict=False)))
             props[name] = values[0]
         elif rule == "first":
             values = [st.properties[name] for st in described if name in st.properties]
@@ -546,4 +561,48 @@ def as_of(graph: Graph, day: str, ont: Ontology) -> Graph:
     for event_id, given in by_event.items():
         for derived in interaction_edges(result.nodes[event_id], given, ont):
             result.add_edge(derived)
+    keep_starts(result, graph.edges.values(), ont)
     return result
+
+
+def keep_starts(graph: Graph, stored: Iterable[Edge], ont: Ontology) -> None:
+    """Start the undirected interactions of ``graph``'s events where the stored ones start.
+
+    Nobody named who initiated an undirected event, so its interactions start at its first
+    participant (:func:`kg.facts.interaction_edges`). Which participant is first depends on the
+    order its roles were read in, and a store gives them back in an order of its own (Neo4j's
+    is arbitrary): keeping the start the store holds makes a load, an unload and the view as of
+    a day name the same edges whatever that order.
+    """
+    from kg.facts import interaction_edges
+
+    starts: dict[str, str] = {}
+    for edge in stored:
+        if edge.type == ont.interaction_type and edge.properties.get("directed") is False:
+            starts.setdefault(str(edge.properties.get("event")), edge.source)
+    if not starts:
+        return
+    roles = frozenset(ont.actor_role_types)
+    derived: dict[str, list[Edge]] = {}
+    given: dict[str, list[Edge]] = {}
+    for edge in graph.edges.values():
+        if edge.type == ont.interaction_type:
+            event = str(edge.properties.get("event"))
+            if event in starts:
+                derived.setdefault(event, []).append(edge)
+        elif edge.type in roles and edge.source in starts:
+            given.setdefault(edge.source, []).append(edge)
+    for event_id, edges in derived.items():
+        start = starts[event_id]
+        if any(e.properties.get("directed") is not False for e in edges):
+            continue  # a source names an initiator now: the edges start there
+        if all(e.source == start for e in edges):
+            continue
+        roles_given = given.get(event_id, [])
+        if start not in {e.target for e in roles_given}:
+            continue  # the stored start is no longer an actor of the event
+        for edge in edges:
+            del graph.edges[edge.id]
+        ordered = sorted(roles_given, key=lambda e: e.target != start)
+        for edge in interaction_edges(graph.nodes[event_id], ordered, ont):
+            graph.add_edge(edge)

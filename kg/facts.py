@@ -391,7 +391,7 @@ class _Builder:
                 f"{name} is computed by kg; a facts file does not give it", line, record
             )
         if name not in allowed:
-            known = ", ".join(sorted(allowed))
+            known = ", ".join(sorted(set(allowed) - COMPUTED_PROPERTIES))
             raise self.fail(
                 f"unknown property {_brief(name)}; this record may have: {known}", line, record
             )
@@ -827,14 +827,18 @@ def read_files(
         else:
             _join(first, parsed)
     nodes: dict[str, Node] = {}
+    first_file: dict[str, FactsFile] = {}
     for parsed in files:
         for node in parsed.graph.nodes.values():
             held = nodes.setdefault(node.id, node)
+            first_file.setdefault(node.id, parsed)
             if held.label != node.label:
                 raise FactsError(
-                    f"{node.id!r} is a {node.label} here but a {held.label} in another file",
+                    f"{node.id!r} is a {node.label} here but a {held.label} in "
+                    f"{first_file[node.id].shown}",
                     path=parsed.shown,
                     line=parsed.lines.get(node.id),
+                    record=f"node {node.id}",
                 )
     missing = sorted(
         {
@@ -906,17 +910,21 @@ def combine(
 
 
 def _claim_error(exc: ClaimConflict, where: Mapping[str | None, FactsFile]) -> FactsError:
-    """A conflict between documents, naming the files (or the store) that give them."""
-    named = [where[d].shown if d in where else f"document {d} in the store" for d in exc.documents]
-    given = next((where[d] for d in reversed(exc.documents) if d in where), None)
-    message = str(exc)
-    for doc, shown in zip(exc.documents, named, strict=True):
-        if doc is not None:
-            message = message.replace(f" in {doc}", f" in {shown}")
+    """A conflict between documents, said from the file given last (the one that brought it),
+    naming the other file (or the store) that says otherwise."""
+    order = list(where)
+    loaded = [d for d in exc.documents if d in where]
+    if not loaded or len(exc.values) < 2:
+        return FactsError(str(exc), record=f"node {exc.node_id}")
+    here = max(loaded, key=order.index)
+    other = next(d for d in exc.documents if d != here)
+    shown = where[other].shown if other in where else f"document {other} in the store"
+    given = where[here]
     return FactsError(
-        message,
-        path=given.shown if given else None,
-        line=given.lines.get(exc.node_id) if given else None,
+        f"{exc.node_id!r} {exc.says(exc.values[here])} here but {exc.value(exc.values[other])} "
+        f"in {shown}",
+        path=given.shown,
+        line=given.lines.get(exc.node_id),
         record=f"node {exc.node_id}",
     )
 
