@@ -95,6 +95,7 @@ _PROPERTIES = attrgetter("properties")
 _RECOVERY_PENDING = "while checkpoint recovery is pending"
 _SHADOW = ".kg-load-"  # a store's name, this, and a random part: the copy a large load fills
 LARGE_LOAD = 1_000_000  # rows to copy from which a load fills a copy of the store
+SMALL_LOAD = 50_000  # elements up to which a load looks up what the store holds by id
 SHADOW_BUFFER_POOL = 3 << 28  # the copy's first buffer pool (768 MiB; a COPY of 7.4M rows fits)
 SHADOW_BUFFER_POOL_MAX = 1 << 36  # doubled up to this while a COPY does not fit
 _POOL_FULL = "The buffer pool is full"
@@ -313,8 +314,11 @@ class _Staging:
     their end labels) and the relationships whose end nodes have not been seen yet.
     """
 
-    def __init__(self, store: LadybugStore, folder: Path) -> None:
+    def __init__(self, store: LadybugStore, folder: Path, ids: Iterable[str] | None = None) -> None:
         self.store = store
+        # A load that names its ids up front (a small one) looks them up by primary key instead
+        # of reading whole tables, so its cost does not grow with the store.
+        self.lookup = ids is not None
         self.tables = store._tables
         self.index = {
             name: {c.name: i for i, c in enumerate(t.columns)} for name, t in self.tables.items()
@@ -326,9 +330,11 @@ class _Staging:
             if spec.rel:
                 if store._rows(f"MATCH ()-[r:`{name}`]->() RETURN count(r) > 0")[0][0]:
                     self.held_rels.add(name)
-            else:
-                (ids,) = store._columns(f"MATCH (n:`{name}`) RETURN n.id")
-                self.held.update(dict.fromkeys(ids, name))
+            elif ids is None:
+                (held,) = store._columns(f"MATCH (n:`{name}`) RETURN n.id")
+                self.held.update(dict.fromkeys(held, name))
+        if ids is not None:
+            self.held.update(store.labels_of(ids))
         self.loaded: dict[str, str] = {}  # node id -> label, for the nodes this load adds
         self.pending: list[Edge] = []  # relationships with an end node not seen yet
         self.new_nodes = _Parts(folder / "new")
@@ -502,6 +508,14 @@ class _Staging:
 
     def _stored(self, cypher: str, names: list[str], staged: pa.Table) -> pa.Table:
         """The rows of a whole-table query, in the order of the staged rows' ids."""
+        if self.lookup:  # the staged ids only, by primary key
+            match, rest = cypher.split(" RETURN ", 1)
+            cypher = f"UNWIND $ids AS i {match} WHERE n.id = i RETURN {rest}"
+            ids = staged.column("id").to_pylist()
+            stored = self.store._run(cypher, {"ids": ids}).get_as_arrow(-1)
+            stored = stored.rename_columns(["id", *names])
+            at = pc.index_in(staged.column("id"), value_set=stored.column("id"))
+            return stored.take(at)
         stored = self.store._run(cypher).get_as_arrow(-1)
         stored = stored.rename_columns(["id", *names])
         at = pc.index_in(staged.column("id"), value_set=stored.column("id"))
@@ -546,12 +560,32 @@ class _Staging:
         table = self.tables[rtype]
         names = [c.name for c in table.columns]
         returns = "".join(f", r.`{name}`" for name in names)
-        stored_all = self.store._run(
-            f"MATCH (a)-[r:`{rtype}`]->(b) RETURN r.id, a.id, b.id{returns}"
-        ).get_as_arrow(-1)
-        stored_all = stored_all.rename_columns(["id", "from", "to", *names])
+        if not self.lookup:
+            stored_all = self.store._run(
+                f"MATCH (a)-[r:`{rtype}`]->(b) RETURN r.id, a.id, b.id{returns}"
+            ).get_as_arrow(-1)
+            stored_all = stored_all.rename_columns(["id", "from", "to", *names])
         for key in keys:
             staged = pq.read_table(files[key])
+            if self.lookup:
+                # Found from their end nodes' primary keys (kg's edge ids name their ends).
+                _, source_label, target_label = key
+                wanted = [
+                    {"s": s, "t": d, "i": i}
+                    for s, d, i in zip(
+                        staged.column("from").to_pylist(),
+                        staged.column("to").to_pylist(),
+                        staged.column("id").to_pylist(),
+                        strict=True,
+                    )
+                ]
+                stored_all = self.store._run(
+                    f"UNWIND $rows AS x MATCH (a:`{source_label}`)-[r:`{rtype}`]->"
+                    f"(b:`{target_label}`) WHERE a.id = x.s AND b.id = x.t AND r.id = x.i "
+                    f"RETURN r.id, a.id, b.id{returns}",
+                    {"rows": wanted},
+                ).get_as_arrow(-1)
+                stored_all = stored_all.rename_columns(["id", "from", "to", *names])
             held = pc.is_in(staged.column("id"), value_set=stored_all.column("id"))
             if not pc.any(held).as_py():
                 continue
@@ -935,13 +969,21 @@ class LadybugStore:
             StoreError: the graph does not fit the ontology or the store (nothing written), or
                 the engine refused it (rolled back, nothing written).
         """
-        return self.load_chunks([graph], progress, remove=remove)
+        ids: set[str] | None = None
+        if len(graph) + (len(remove) if remove is not None else 0) <= SMALL_LOAD:
+            ids = set(graph.nodes)
+            for part in (graph, remove or Graph()):
+                ids.update(part.nodes)
+                for edge in part.edges.values():
+                    ids.update((edge.source, edge.target))
+        return self.load_chunks([graph], progress, remove=remove, ids=ids)
 
     def load_chunks(
         self,
         chunks: Iterable[Graph],
         progress: Progress | None = None,
         remove: Graph | None = None,
+        ids: Iterable[str] | None = None,
     ) -> LoadReport:
         """Write a stream of graphs as one load: all of them or nothing, idempotent.
 
@@ -951,6 +993,10 @@ class LadybugStore:
         module docstring for how the copies are committed). An exception from the iterator (a
         facts error found in the last file) leaves the store untouched. A node may come in one chunk only; an
         edge may refer to nodes of any chunk, or of the store.
+
+        ``ids`` (every node id the chunks and ``remove`` name, when the caller knows them: a
+        small load) makes the load look those up by primary key instead of reading the store's
+        whole tables, so its cost does not grow with the store.
 
         Raises:
             StoreError: as :meth:`load`; also when two chunks give the same node.
@@ -962,7 +1008,7 @@ class LadybugStore:
         started = time.perf_counter()
         report = LoadReport()
         with tempfile.TemporaryDirectory(prefix=".kg-load-", dir=self.path.parent) as folder:
-            staging = _Staging(self, Path(folder))
+            staging = _Staging(self, Path(folder), ids)
             try:
                 for chunk in chunks:
                     staging.add(chunk)
