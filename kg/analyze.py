@@ -476,6 +476,37 @@ STATUS_STYLES: dict[str, tuple[Any, str]] = {
 _OTHER_STATUS: tuple[Any, str] = ((0, (1, 4)), "#999999")  # sparse dots, grey
 # From the initiator a source names; a line without a head when no source names one.
 _ARROW, _NO_ARROW = "-|>", "-"
+_NODE_GAP = 15.0  # points between a node's centre and the ends of its edges
+_NAME_OFFSET, _NAME_SIZE, _NAME_PAD = 15.0, 10.0, 2.0  # points: a name sits above its node
+
+
+def _name_box(name: str) -> tuple[float, float, float]:
+    """Half width, bottom and top of a node's name box, in points from the node's centre."""
+    from matplotlib.textpath import TextPath
+
+    width = TextPath((0, 0), name, size=_NAME_SIZE).get_extents().width
+    bottom = _NAME_OFFSET - _NAME_PAD
+    return width / 2 + _NAME_PAD, bottom, bottom + 1.2 * _NAME_SIZE + 2 * _NAME_PAD
+
+
+def _end_gap(dx: float, dy: float, box: tuple[float, float, float]) -> float:
+    """How far from a node an edge arriving from direction (dx, dy) must stop to clear its name.
+
+    The name's box would hide an arrow head that ends under it; the gap is where a ray from the
+    node's centre towards (dx, dy) leaves the box, or the usual gap when it misses the box.
+    """
+    length = (dx * dx + dy * dy) ** 0.5
+    half_width, bottom, top = box
+    if length == 0 or dy <= 0:
+        return _NODE_GAP
+    ux, uy = dx / length, dy / length
+    enter, leave = bottom / uy, top / uy
+    if ux != 0:
+        enter = max(enter, min(-half_width / ux, half_width / ux))
+        leave = min(leave, max(-half_width / ux, half_width / ux))
+    return max(_NODE_GAP, leave + 3.0) if enter <= leave else _NODE_GAP
+
+
 _CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -598,14 +629,24 @@ def draw_actor_network(graph: Graph, *, seed: int = 7, ontology: Ontology | None
     ordered = sorted(
         view.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[3].get("event")))
     )
+    names = {a: str(view.nodes[a].get("name", a)) for a in active}
+    boxes: dict[str, tuple[float, float, float]] = {}
     heads: set[str] = set()
     for u, v, key, data in ordered:
         nth = nth_of_pair[u, v]
         nth_of_pair[u, v] += 1
         rad = 0.15 + 0.3 * nth
         style, colour = STATUS_STYLES.get(str(data.get("status")), _OTHER_STATUS)
+        # The control point of the arc3 curve (matplotlib's own formula): the curve leaves u
+        # towards it and reaches v from it.
+        (x1, y1), (x2, y2) = pos[u], pos[v]
+        cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
         head = _NO_ARROW if data.get("directed") is False else _ARROW
         heads.add(head)
+        gap = _NODE_GAP
+        if head == _ARROW:  # the aspect is equal: directions in data are directions on paper
+            box = boxes.get(v) or boxes.setdefault(v, _name_box(names[v]))
+            gap = _end_gap(cx - x2, cy - y2, box)
         arrow = FancyArrowPatch(
             pos[u],
             pos[v],
@@ -615,16 +656,14 @@ def draw_actor_network(graph: Graph, *, seed: int = 7, ontology: Ontology | None
             linestyle=style,
             linewidth=1.6,
             color=colour,
-            shrinkA=15,
-            shrinkB=15,
+            shrinkA=_NODE_GAP,
+            shrinkB=gap,
             zorder=1,
         )
         arrow.set_gid(str(key))
         ax.add_patch(arrow)
-        # A point of the arc3 curve (a quadratic Bezier through matplotlib's control point),
-        # further along or back for parallel edges so their labels do not pile up.
-        (x1, y1), (x2, y2) = pos[u], pos[v]
-        cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
+        # A point of the curve (a quadratic Bezier through the control point), further along or
+        # back for parallel edges so their labels do not pile up.
         reverse = u > v and view.has_edge(v, u)  # the labels of u->v and v->u stagger too
         t = (0.5, 0.35, 0.65, 0.3, 0.7)[(nth + reverse) % 5]
         mx = (1 - t) ** 2 * x1 + 2 * (1 - t) * t * cx + t**2 * x2
@@ -653,16 +692,16 @@ def draw_actor_network(graph: Graph, *, seed: int = 7, ontology: Ontology | None
             [x], [y], s=600, color=colours.get(label, "#7f7f7f"), edgecolors="white", zorder=3
         )
         ax.annotate(
-            str(view.nodes[actor].get("name", actor)),
+            names[actor],
             (x, y),
-            xytext=(0, 15),
+            xytext=(0, _NAME_OFFSET),
             textcoords="offset points",
             ha="center",
             va="bottom",
-            fontsize=10,
+            fontsize=_NAME_SIZE,
             zorder=4,
             bbox={
-                "boxstyle": "round,pad=0.2",
+                "boxstyle": f"round,pad={_NAME_PAD / _NAME_SIZE}",
                 "facecolor": "white",
                 "edgecolor": "none",
                 "alpha": 0.85,

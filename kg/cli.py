@@ -580,7 +580,9 @@ def _facts_chunks(facts: Sequence[Path]) -> Iterable[Graph]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "ntriples", "jsonld", "graphml", "gexf", "json", "csv"]),
+    type=click.Choice(
+        ["turtle", "ntriples", "jsonld", "trig", "nquads", "graphml", "gexf", "json", "csv"]
+    ),
     default=None,
     help="Output format [default: from the -o suffix].",
 )

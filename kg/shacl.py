@@ -5,20 +5,33 @@ One closed ``sh:NodeShape`` per node label (``sh:targetClass kg:{Label}``):
 - a property shape per datatype property the class may carry, on the predicate the export writes
   it under, with its datatype (``rdf:langString`` and ``sh:languageIn`` for language-tagged ones,
   ``sh:nodeKind sh:IRI`` for identifiers written as IRIs, ``xsd:date`` / ``xsd:gYearMonth`` /
-  ``xsd:gYear`` for dates), ``sh:maxCount 1`` for functional properties, ``sh:in`` for a closed
-  list of values and ``sh:minCount 1`` for the properties a node must have
-  (:func:`kg.export.rdf.required_properties`: its name; the status of an event or agreement);
-  properties that share a predicate (the labels in each language) share one shape;
+  ``xsd:gYear`` for dates, ``xsd:dateTime`` for the UTC instant), ``sh:maxCount 1`` for
+  functional properties, ``sh:in`` for a closed list of values and ``sh:minCount 1`` for the
+  properties a node must have; properties that share a predicate (the labels in each language)
+  share one shape;
 - a property shape per relationship type that may start at the class, whose targets must be of
   the allowed classes: ``sh:class`` of the one class whose subclasses they are (``kg:Actor``), or
-  ``sh:or`` of the few classes that cover them exactly.
+  ``sh:or`` of the few classes that cover them exactly;
+- a property shape per PROV-O link a dataset export (TriG, N-Quads) writes from nodes of the class
+  (:class:`kg.export.rdf.ProvMapping`): ``prov:wasDerivedFrom`` to a source,
+  ``prov:wasAttributedTo`` to an actor, ``prov:hadPrimarySource``, and a source's
+  ``prov:generatedAtTime``. The Turtle export has none of them; the shapes allow them.
+
+What a node must have depends on who writes it. A class facts files give (a label of
+:attr:`kg.ontology.Ontology.fact_labels`) requires the properties the ontology marks
+``kg:required`` (:func:`kg.export.rdf.required_properties`: its name; the status of an event or an
+agreement). A class kg computes (``kg:computed``: the claims) requires what kg writes on each of
+its nodes (:data:`COMPUTED_REQUIRED`), not the fact's required properties: a claim about a person
+has no status. A property shape is shared by every class that requires it alike; a class that
+requires it otherwise gets its own (``kgsh:status-optional``, ``kgsh:fact-required``).
 
 Plus one shape for the ``rdf:Statement`` that carries an edge's properties. The ``sh:class``
 constraints need the ontology's ``rdfs:subClassOf`` hierarchy (a ``kg:Person`` is a ``kg:Actor``),
 so an export is validated together with the ontology: :func:`validate` passes it to pyshacl as
 ``ont_graph``, and the command line equivalent is ``pyshacl -s shapes.ttl -e kg.ttl export.ttl``.
 No RDFS inference is run: it would add the super-properties' triples (``schema:name`` ...), which
-the closed shapes rightly reject.
+the closed shapes rightly reject. :func:`validate_dataset` validates every graph of a TriG or
+N-Quads export.
 
 >>> from kg.ontology import KG
 >>> g = shapes_graph()
@@ -36,26 +49,34 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SH, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node as RdfTerm
 
 from kg.errors import KGError, OntologyError
-from kg.export.rdf import REL, PropertyTerm, mapping, required_properties
+from kg.export.rdf import PROV, REL, PropertyTerm, mapping, required_properties
 from kg.ontology import DATA, Ontology, RelationshipDef, load_ontology
 from kg.resources import ontology_dir
 
 __all__ = [
+    "COMPUTED_REQUIRED",
     "KGSH",
     "ValidationResult",
     "shapes_graph",
     "shapes_path",
     "shapes_turtle",
     "validate",
+    "validate_dataset",
     "write_shapes",
 ]
 
 KGSH = Namespace("https://w3id.org/kg-diplo/shapes#")
+
+COMPUTED_REQUIRED = ("name", "fact", "document", "record")
+"""What kg.claims writes on every node of a computed class (a claim): its name, the fact it is
+about, its document and the document's whole statement. The rest of a claim (status, date ...) is
+what the document said, which may be nothing."""
 
 _HEADER = """\
 # SHACL shapes of kg. GENERATED from ontology/kg.ttl by kg.shacl.shapes_graph(): do not edit.
@@ -65,6 +86,7 @@ _HEADER = """\
 # Validate an export together with the ontology, whose rdfs:subClassOf hierarchy the sh:class
 # constraints need (a kg:Person is a kg:Actor), and without RDFS inference:
 #   pyshacl -s ontology/shapes.ttl -e ontology/kg.ttl export.ttl
+# A TriG or N-Quads export: kg.shacl.validate_dataset checks its default and named graphs.
 """
 
 _XSD_OF = {
@@ -74,6 +96,8 @@ _XSD_OF = {
     "double": XSD.double,
 }
 _DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
+# prov:generatedAtTime of a source: its publication date, with a time when it has one.
+_GENERATED_TYPES = (*_DATE_TYPES, XSD.dateTime)
 
 
 def shapes_path() -> Path:
@@ -117,6 +141,12 @@ class _Builder:
         self.required = required_properties(self.ont)
         self.made: dict[URIRef, object] = {}  # shape -> what it was made for
 
+    def required_on(self, label: str) -> frozenset[str]:
+        """The properties every node of the class must have (see the module)."""
+        if self.ont.classes[label].computed:
+            return frozenset(COMPUTED_REQUIRED)
+        return self.required
+
     def shape_iri(self, local: str, key: object) -> tuple[URIRef, bool]:
         """The IRI of a shape and whether it is new; one IRI never names two different shapes."""
         iri = KGSH[local]
@@ -146,12 +176,9 @@ class _Builder:
             g.add((shape, SH.nodeKind, SH.IRI))
             g.add((shape, SH.pattern, Literal("^" + re.escape(first.iri_prefix or ""))))
         elif first.kind == "date":
-            options = []
-            for datatype in _DATE_TYPES:
-                option = BNode()
-                g.add((option, SH.datatype, datatype))
-                options.append(option)
-            g.add((shape, SH["or"], _list(g, options)))
+            self.datatype_options(shape, _DATE_TYPES)
+        elif first.kind == "datetime":
+            g.add((shape, SH.datatype, XSD.dateTime))
         else:
             g.add((shape, SH.datatype, _XSD_OF[first.kind]))
         allowed = self.ont.properties[first.name].allowed
@@ -159,12 +186,26 @@ class _Builder:
             typed = None if first.kind == "string" else _XSD_OF.get(first.kind)
             g.add((shape, SH["in"], _list(g, (Literal(v, datatype=typed) for v in allowed))))
 
-    def datatype_shape(self, terms: list[PropertyTerm], node: bool) -> URIRef:
+    def datatype_options(self, shape: URIRef | BNode, datatypes: Iterable[URIRef]) -> None:
+        """``sh:or`` of one ``sh:datatype`` per datatype."""
+        options = []
+        for datatype in datatypes:
+            option = BNode()
+            self.g.add((option, SH.datatype, datatype))
+            options.append(option)
+        self.g.add((shape, SH["or"], _list(self.g, options)))
+
+    def datatype_shape(
+        self, terms: list[PropertyTerm], node: bool, required: frozenset[str] = frozenset()
+    ) -> URIRef:
+        """The shape of one predicate's values; ``required``: the names the class requires."""
         g = self.g
         names = "-".join(t.name for t in terms)
-        shape, new = self.shape_iri(
-            names if node else f"Statement-{names}", ("property", names, node)
-        )
+        must = node and len(terms) == 1 and terms[0].name in required
+        local = names if node else f"Statement-{names}"
+        if node and len(terms) == 1 and must != (terms[0].name in self.required):
+            local += "-required" if must else "-optional"
+        shape, new = self.shape_iri(local, ("property", names, node, must))
         if not new:
             return shape
         g.add((shape, RDF.type, SH.PropertyShape))
@@ -173,7 +214,7 @@ class _Builder:
         self.value_constraints(shape, terms)
         if not any(t.many for t in terms):
             g.add((shape, SH.maxCount, Literal(len(terms))))
-        if node and len(terms) == 1 and terms[0].name in self.required:
+        if must:
             g.add((shape, SH.minCount, Literal(1)))
         return shape
 
@@ -193,11 +234,57 @@ class _Builder:
         g.add((shape, SH.targetClass, cls.iri))
         g.add((shape, SH.closed, Literal(True)))
         g.add((shape, SH.ignoredProperties, _list(g, [RDF.type])))
+        required = self.required_on(label)
         for terms in self.grouped(cls.properties):
-            g.add((shape, SH.property, self.datatype_shape(terms, node=True)))
+            g.add((shape, SH.property, self.datatype_shape(terms, node=True, required=required)))
         for rel in self.ont.relationships.values():
             if label in rel.sources:
                 g.add((shape, SH.property, self.relationship_shape(rel)))
+        prov = self.m.prov
+        for predicate in sorted(prov.links.get(label, {})):
+            g.add((shape, SH.property, self.prov_link_shape(predicate)))
+        if label in prov.sources:
+            g.add((shape, SH.property, self.generated_shape()))
+
+    def targets_constraint(self, prop: URIRef, targets: frozenset[str]) -> None:
+        """``sh:class`` (or ``sh:or`` of ``sh:class``) that the targets of ``prop`` must have."""
+        g = self.g
+        classes = [self.ont.classes[c].iri for c in _class_cover(self.ont, targets)]
+        if len(classes) == 1:
+            g.add((prop, SH["class"], classes[0]))
+            return
+        options = []
+        for c in classes:
+            option = BNode()
+            g.add((option, SH["class"], c))
+            options.append(option)
+        g.add((prop, SH["or"], _list(g, options)))
+
+    def prov_link_shape(self, predicate: URIRef) -> URIRef:
+        """Where a PROV-O link of a dataset export may go, over every class that writes it."""
+        g = self.g
+        local = f"prov-{predicate.removeprefix(str(PROV))}"
+        prop, new = self.shape_iri(local, ("prov", predicate))
+        if new:
+            targets = frozenset().union(
+                *(links[predicate] for links in self.m.prov.links.values() if predicate in links)
+            )
+            g.add((prop, RDF.type, SH.PropertyShape))
+            g.add((prop, SH.path, predicate))
+            g.add((prop, SH.nodeKind, SH.IRI))
+            self.targets_constraint(prop, targets)
+        return prop
+
+    def generated_shape(self) -> URIRef:
+        """A source's ``prov:generatedAtTime``: its publication date (and time)."""
+        generated = self.m.prov.generated_at
+        prop, new = self.shape_iri("prov-generatedAtTime", ("prov", generated))
+        if new:
+            self.g.add((prop, RDF.type, SH.PropertyShape))
+            self.g.add((prop, SH.path, generated))
+            self.g.add((prop, SH.maxCount, Literal(1)))
+            self.datatype_options(prop, _GENERATED_TYPES)
+        return prop
 
     def relationship_shape(self, rel: RelationshipDef) -> URIRef:
         """Where a relationship type may go: the classes its targets must have."""
@@ -209,16 +296,7 @@ class _Builder:
             g.add((prop, SH.path, rel.iri))
             g.add((prop, SH.name, Literal(rel.type)))
             g.add((prop, SH.nodeKind, SH.IRI))
-            classes = [self.ont.classes[c].iri for c in _class_cover(self.ont, rel.targets)]
-            if len(classes) == 1:
-                g.add((prop, SH["class"], classes[0]))
-            else:
-                options = []
-                for c in classes:
-                    option = BNode()
-                    g.add((option, SH["class"], c))
-                    options.append(option)
-                g.add((prop, SH["or"], _list(g, options)))
+            self.targets_constraint(prop, rel.targets)
         return prop
 
     def statement_shape(self) -> None:
@@ -264,6 +342,7 @@ def shapes_graph(ontology: Ontology | None = None) -> Graph:
     for prefix, ns in mapping(ont).prefixes.items():
         if ns not in (str(DATA), str(REL)):  # vocabularies only; shapes name no data
             g.bind(prefix, ns)
+    g.bind("prov", PROV)
     builder = _Builder(ont, g)
     for label in ont.node_labels:
         builder.node_shape(label)
@@ -319,3 +398,37 @@ def validate(
         allow_warnings=False,
     )
     return ValidationResult(bool(conforms), report, str(text))
+
+
+def validate_dataset(
+    dataset: Dataset, ontology: Ontology | None = None, shapes: Graph | None = None
+) -> dict[str, ValidationResult]:
+    """Validate every graph of a TriG or N-Quads export: graph name ("" for the default) -> result.
+
+    The default graph, the current view with its PROV-O, is validated on its own, as a Turtle
+    export is. A named graph holds what one document says about the facts it describes, with
+    links to nodes it may not describe (an actor, a place): the closed shapes and the
+    ``sh:class`` constraints need the classes and required properties of those nodes, which the
+    default graph has. So each named graph is validated together with the default graph's triples
+    about every subject the named graph gives no ``rdf:type``; the subjects it types (the facts it
+    describes, the ``rdf:Statement`` of their links) are validated as the document gives them and
+    never mixed with the current view, whose status or date would otherwise stand beside the
+    document's (breaking ``sh:maxCount``) or fill in what the document leaves out.
+
+    The work grows with the number of documents times the default graph: this is for checking an
+    export of a few documents, as the tests do.
+    """
+    shapes = shapes if shapes is not None else shapes_graph(ontology)
+    default = Graph()
+    default += dataset.default_graph
+    results = {"": validate(default, ontology, shapes)}
+    named = [g for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]
+    for graph in sorted(named, key=lambda g: str(g.identifier)):
+        data = Graph()
+        data += graph
+        described = set(graph.subjects(RDF.type, None))
+        for triple in default:
+            if triple[0] not in described:
+                data.add(triple)
+        results[str(graph.identifier)] = validate(data, ontology, shapes)
+    return results

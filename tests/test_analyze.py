@@ -1,11 +1,12 @@
 """Analysis of the article's actor network: degrees, betweenness, sides, brokers, timeline, plot.
 
 The expected values are worked out by hand from kg/data/article.facts.yaml. Interactions (from
-the initiator, or the first participant, to every other actor of an event):
-russia -> ukraine (talks, demand, hoped ceasefire), russian-armed-forces -> ukraine (attacks),
-united-states -> russia and -> ukraine (mediation offer), marco-rubio -> sergey-lavrov (call),
-donald-trump -> vladimir-putin, -> volodymyr-zelenskyy, -> nato (calls to come),
-vladimir-putin -> donald-trump (the call of 18 March).
+the initiator to every other actor of an event; ``--`` when no source names an initiator, the
+edge then starting at the first participant with ``directed`` False):
+russia -> ukraine (demand), russia -- ukraine (talks, hoped ceasefire), russian-armed-forces ->
+ukraine (attacks), united-states -> russia and -> ukraine (mediation offer), marco-rubio ->
+sergey-lavrov (call), donald-trump -> vladimir-putin, -> volodymyr-zelenskyy, -> nato (calls to
+come), vladimir-putin -- donald-trump (the call of 18 March).
 Sides of the war: Russia with Putin and Lavrov (offices), its foreign ministry and armed forces
 (parts); Ukraine with Zelenskyy and the senior official (offices).
 """
@@ -16,14 +17,18 @@ import json
 
 import networkx as nx
 import pytest
+from matplotlib.patches import ArrowStyle, FancyArrowPatch
+from matplotlib.text import Annotation
 
 from kg.analyze import (
+    STATUS_STYLES,
     AnalysisReport,
     affiliation_types,
     analyze,
     betweenness,
     brokers,
     degree_table,
+    draw_actor_network,
     layout,
     plot_actor_network,
     sides,
@@ -44,27 +49,29 @@ def report(sample_graph) -> AnalysisReport:
 
 def test_degree_table(sample_graph):
     rows = [
-        (r.actor, r.label, r.in_degree, r.out_degree, r.degree, r.partners)
+        (r.actor, r.label, r.in_degree, r.out_degree, r.undirected_degree, r.degree, r.partners)
         for r in degree_table(actor_view(sample_graph))
     ]
+    # An interaction nobody names the initiator of counts as undirected for both its ends, never
+    # as initiated by the first participant (Putin on 18 March, Russia at the talks).
     assert rows == [
-        ("ukraine", "Country", 5, 0, 5, 3),
-        ("donald-trump", "Person", 1, 3, 4, 3),
-        ("russia", "Country", 1, 3, 4, 2),
-        ("united-states", "Country", 0, 2, 2, 2),
-        ("vladimir-putin", "Person", 1, 1, 2, 1),
-        ("marco-rubio", "Person", 0, 1, 1, 1),
-        ("nato", "Organisation", 1, 0, 1, 1),
-        ("russian-armed-forces", "Organisation", 0, 1, 1, 1),
-        ("sergey-lavrov", "Person", 1, 0, 1, 1),
-        ("volodymyr-zelenskyy", "Person", 1, 0, 1, 1),
-        ("reuters", "Organisation", 0, 0, 0, 0),
-        ("russian-foreign-ministry", "Organisation", 0, 0, 0, 0),
-        ("senior-ukrainian-official", "Person", 0, 0, 0, 0),
-        ("truth-social", "Organisation", 0, 0, 0, 0),
-        ("turkey", "Country", 0, 0, 0, 0),
-        ("us-department-of-state", "Organisation", 0, 0, 0, 0),
-        ("x-platform", "Organisation", 0, 0, 0, 0),
+        ("ukraine", "Country", 3, 0, 2, 5, 3),
+        ("donald-trump", "Person", 0, 3, 1, 4, 3),
+        ("russia", "Country", 1, 1, 2, 4, 2),
+        ("united-states", "Country", 0, 2, 0, 2, 2),
+        ("vladimir-putin", "Person", 1, 0, 1, 2, 1),
+        ("marco-rubio", "Person", 0, 1, 0, 1, 1),
+        ("nato", "Organisation", 1, 0, 0, 1, 1),
+        ("russian-armed-forces", "Organisation", 0, 1, 0, 1, 1),
+        ("sergey-lavrov", "Person", 1, 0, 0, 1, 1),
+        ("volodymyr-zelenskyy", "Person", 1, 0, 0, 1, 1),
+        ("reuters", "Organisation", 0, 0, 0, 0, 0),
+        ("russian-foreign-ministry", "Organisation", 0, 0, 0, 0, 0),
+        ("senior-ukrainian-official", "Person", 0, 0, 0, 0, 0),
+        ("truth-social", "Organisation", 0, 0, 0, 0, 0),
+        ("turkey", "Country", 0, 0, 0, 0, 0),
+        ("us-department-of-state", "Organisation", 0, 0, 0, 0, 0),
+        ("x-platform", "Organisation", 0, 0, 0, 0, 0),
     ]
 
 
@@ -252,8 +259,9 @@ def test_report_to_dict_is_json(report):
         "actor": "ukraine",
         "name": "Ukraine",
         "label": "Country",
-        "in_degree": 5,
+        "in_degree": 3,
         "out_degree": 0,
+        "undirected_degree": 2,
         "degree": 5,
         "partners": 3,
     }
@@ -270,11 +278,15 @@ def test_report_to_dict_is_json(report):
 def test_report_to_text_has_fixed_width_tables(report):
     lines = report.to_text().splitlines()
     assert lines[0] == "Actor network: 17 actors, 11 interactions, 15 events"
-    assert lines[2] == "Degrees (interactions in, out, total; distinct partners)"
+    assert lines[2] == (
+        "Degrees (interactions in, out, without a named initiator, total; distinct partners)"
+    )
     header, rule, first = lines[3:6]
-    assert header.split() == ["actor", "class", "in", "out", "total", "partners", "betweenness"]
+    assert header.split() == [
+        "actor", "class", "in", "out", "undirected", "total", "partners", "betweenness"
+    ]  # fmt: skip
     assert first.split("  ")[0] == "Ukraine"
-    assert first.split()[-5:] == ["5", "0", "5", "3", "0.0167"]
+    assert first.split()[-6:] == ["3", "0", "2", "5", "3", "0.0167"]
     assert len(rule) == len(first)  # right-aligned numbers end under the rule
     broker_lines = [line for line in lines if line.startswith("Donald Trump ")]
     assert any("Russia" in line and "Vladimir Putin" in line for line in broker_lines)
@@ -289,6 +301,86 @@ def test_plot_writes_a_png(sample_graph, tmp_path):
     # Seeded layout: the same graph gives the same picture.
     again = plot_actor_network(sample_graph, tmp_path / "again.png").read_bytes()
     assert again == data
+
+
+MARCH_CALL = "vladimir-putin|INTERACTS_WITH|donald-trump|call-trump-putin-2025-03-18"
+RUBIO_CALL = "marco-rubio|INTERACTS_WITH|sergey-lavrov|call-rubio-lavrov-2025-05-17"
+
+
+@pytest.fixture(scope="module")
+def drawing(sample_graph):
+    figure = draw_actor_network(sample_graph)
+    figure.canvas.draw()  # lays out the texts, so their boxes can be measured
+    return figure
+
+
+def _edges_drawn(figure) -> dict[str, FancyArrowPatch]:
+    return {p.get_gid(): p for p in figure.axes[0].patches if isinstance(p, FancyArrowPatch)}
+
+
+def test_plot_draws_an_interaction_without_initiator_without_arrow(drawing, sample_graph):
+    drawn = _edges_drawn(drawing)
+    view = actor_view(sample_graph)
+    assert set(drawn) == {key for *_, key in view.edges(keys=True)}
+    assert isinstance(drawn[MARCH_CALL].get_arrowstyle(), ArrowStyle.Curve)  # a line, no head
+    assert isinstance(drawn[RUBIO_CALL].get_arrowstyle(), ArrowStyle.CurveFilledB)
+    for *_, key, directed in view.edges(keys=True, data="directed"):
+        has_head = not isinstance(drawn[key].get_arrowstyle(), ArrowStyle.Curve)
+        assert has_head is directed, key
+
+
+def test_plot_gives_each_status_its_own_line_style(drawing):
+    drawn = _edges_drawn(drawing)
+    planned = "donald-trump|INTERACTS_WITH|nato|call-trump-nato-members-after-2025-05-19"
+    announced = "donald-trump|INTERACTS_WITH|vladimir-putin|call-trump-putin-2025-05-19"
+    hoped = "russia|INTERACTS_WITH|ukraine|ceasefire-hoped-2025-05-19"
+    assert drawn[planned].get_linestyle() == "dashed"
+    assert drawn[announced].get_linestyle() == "dashdot"
+    assert drawn[hoped].get_linestyle() == "dotted"
+    assert drawn[RUBIO_CALL].get_linestyle() == "solid"
+    # Every status, not only those of the article, has a line pattern of its own (not only a
+    # colour), so the picture reads in grey too.
+    styles = [repr(style) for style, _ in STATUS_STYLES.values()]
+    assert len(set(styles)) == len(STATUS_STYLES)
+
+
+def test_plot_legend_names_statuses_and_what_an_arrow_means(drawing):
+    legend = drawing.axes[0].get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == [
+        "Person",
+        "Country",
+        "Organisation",
+        "occurred",
+        "planned",
+        "announced",
+        "hoped",
+        "arrow: from the initiator a source names",
+        "no arrow: no source names who initiated",
+    ]
+    styles = dict(zip(texts, legend.legend_handles, strict=True))
+    assert styles["planned"].get_linestyle() != styles["announced"].get_linestyle()
+    assert isinstance(
+        styles["no arrow: no source names who initiated"].get_arrowstyle(), ArrowStyle.Curve
+    )
+
+
+def test_plot_arrow_heads_are_not_hidden_under_names(drawing):
+    """A head under a name's box would read as a line without arrow, that is, without initiator."""
+    ax = drawing.axes[0]
+    renderer = drawing.canvas.get_renderer()
+    boxes = [
+        text.get_bbox_patch().get_window_extent(renderer)
+        for text in ax.texts
+        if isinstance(text, Annotation)
+    ]
+    assert len(boxes) == 10
+    for key, patch in _edges_drawn(drawing).items():
+        if isinstance(patch.get_arrowstyle(), ArrowStyle.Curve):
+            continue
+        head = ax.transData.transform(patch.get_path().vertices[3:6])
+        for box in boxes:
+            assert not any(box.contains(x, y) for x, y in head), key
 
 
 def test_plot_of_a_graph_without_interactions(tmp_path):

@@ -14,6 +14,7 @@ from kg.bench import Timed, corpus_parameters, ensure_corpus, render_table
 from kg.config import Neo4jConfig
 from kg.generate import MANIFEST
 from kg.model import Graph
+from kg.queries import list_queries
 
 REPO = Path(__file__).resolve().parent.parent
 LADYBUG_STEPS = {

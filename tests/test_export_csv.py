@@ -90,13 +90,35 @@ def test_headers_follow_the_import_format(sample_graph, tmp_path):
         "quote_start:long,quote_end:long,document:string,note:string"
     )
     assert header("relationships_INTERACTS_WITH.csv").startswith(
-        ":START_ID,:END_ID,:TYPE,id:string,status:string,date:string,event:string,event_type:string"
+        ":START_ID,:END_ID,:TYPE,id:string,status:string,date:string,event:string,"
+        "directed:boolean,event_type:string"
     )
     trump = (tmp_path / "nodes_Person.csv").read_text(encoding="utf-8").splitlines()[1]
     assert trump == (
         "donald-trump,Donald Trump,Donald Trump,Donald Trump,Trump;le président américain,Q22686,,"
         "Le président américain Donald Trump,206,241,article-2025-05-17,,Person"
     )
+
+
+def test_the_direction_of_an_interaction_is_a_boolean_column(sample_graph, tmp_path):
+    """neo4j-admin reads directed:boolean as a boolean; a string "false" would be true in Cypher."""
+    write_csv_dir(sample_graph, tmp_path)
+    with (tmp_path / "relationships_INTERACTS_WITH.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert "directed:boolean" in rows[0]
+    column = rows[0].index("directed:boolean")
+    directed = {row[3]: row[column] for row in rows[1:]}
+    assert directed["vladimir-putin|INTERACTS_WITH|donald-trump|call-trump-putin-2025-03-18"] == (
+        "false"
+    )
+    assert directed["marco-rubio|INTERACTS_WITH|sergey-lavrov|call-rubio-lavrov-2025-05-17"] == (
+        "true"
+    )
+    assert set(directed.values()) == {"true", "false"}
+    edge = read_back(tmp_path).edges[
+        "vladimir-putin|INTERACTS_WITH|donald-trump|call-trump-putin-2025-03-18"
+    ]
+    assert edge.properties["directed"] is False
 
 
 def test_import_arguments_and_script(sample_graph, tmp_path):

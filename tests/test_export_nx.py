@@ -21,6 +21,7 @@ from kg.export.nx import (
     read_gexf,
     read_graphml,
     read_node_link,
+    symmetric_view,
     to_networkx,
     write_gexf,
     write_graphml,
@@ -140,7 +141,43 @@ def test_actor_view_has_the_actors_and_their_interactions(sample_graph):
         "event_type": "Call",
         "date": "2025-05-19",
         "status": "announced",
+        "directed": True,
     }
+
+
+MARCH_CALL = "vladimir-putin|INTERACTS_WITH|donald-trump|call-trump-putin-2025-03-18"
+RUBIO_CALL = "marco-rubio|INTERACTS_WITH|sergey-lavrov|call-rubio-lavrov-2025-05-17"
+
+
+@pytest.mark.parametrize("make_view", [actor_view, to_networkx], ids=["actors", "full"])
+def test_an_interaction_without_a_named_initiator_is_undirected(sample_graph, make_view):
+    view = make_view(sample_graph)
+    # Nobody says who called on 18 March: the edge starts at the first participant only because
+    # an edge needs a start.
+    assert view.edges["vladimir-putin", "donald-trump", MARCH_CALL]["directed"] is False
+    # Rubio called Lavrov (HAS_INITIATOR).
+    assert view.edges["marco-rubio", "sergey-lavrov", RUBIO_CALL]["directed"] is True
+    undirected = sorted(d["event"] for *_, d in view.edges(data=True) if d.get("directed") is False)
+    assert undirected == [
+        "call-trump-putin-2025-03-18",
+        "ceasefire-hoped-2025-05-19",
+        "negotiation-istanbul-2025-05-16",
+    ]
+
+
+def test_symmetric_view_runs_undirected_interactions_both_ways(sample_graph):
+    view = actor_view(sample_graph)
+    both = symmetric_view(view)
+    assert (
+        both.edges["donald-trump", "vladimir-putin", MARCH_CALL]
+        == (view.edges["vladimir-putin", "donald-trump", MARCH_CALL])
+    )
+    assert not both.has_edge("sergey-lavrov", "marco-rubio")
+    assert both.number_of_edges() == view.number_of_edges() + 3
+    # Neither end of the call of 18 March initiated it: each has it in and out.
+    assert [both.out_degree("vladimir-putin"), both.in_degree("vladimir-putin")] == [1, 2]
+    assert not view.has_edge("donald-trump", "vladimir-putin", MARCH_CALL)  # a copy
+    assert both.to_undirected().number_of_edges() == view.number_of_edges()
 
 
 def test_actor_subgraph_is_a_graph_of_the_same_network(sample_graph):
@@ -175,6 +212,26 @@ def test_files_read_back_to_the_view(sample_graph, fmt, view):
     assert isinstance(got, nx.MultiDiGraph)
     assert got.graph == {}
     assert canonical(got) == canonical(expected)
+
+
+@pytest.mark.parametrize("view", ["full", "actors"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_files_keep_the_direction_as_a_boolean(sample_graph, fmt, view):
+    got = roundtrip(sample_graph, fmt, view)
+    assert got.edges["vladimir-putin", "donald-trump", MARCH_CALL]["directed"] is False
+    assert got.edges["marco-rubio", "sergey-lavrov", RUBIO_CALL]["directed"] is True
+
+
+def test_graphml_and_gexf_declare_the_direction_boolean(sample_graph):
+    buffer = io.BytesIO()
+    write_graphml(sample_graph, buffer, view="actors")
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    keys = ET.fromstring(buffer.getvalue()).findall("g:key", ns)
+    assert [k.get("attr.type") for k in keys if k.get("attr.name") == "directed"] == ["boolean"]
+    buffer = io.BytesIO()
+    write_gexf(sample_graph, buffer, view="actors")
+    attributes = ET.fromstring(buffer.getvalue()).iter("{http://www.gexf.net/1.2draft}attribute")
+    assert [a.get("type") for a in attributes if a.get("title") == "directed"] == ["boolean"]
 
 
 def test_node_link_is_what_networkx_writes(sample_graph):

@@ -188,9 +188,10 @@ def test_interaction_edges_point_back_to_their_event(graph):
         "directed": True,
     }
     # No source says who called whom on 18 March: the first participant stands in, undirected.
-    assert edges["vladimir-putin|INTERACTS_WITH|donald-trump|call-trump-putin-2025-03-18"][
-        "directed"
-    ] is False
+    assert (
+        edges["vladimir-putin|INTERACTS_WITH|donald-trump|call-trump-putin-2025-03-18"]["directed"]
+        is False
+    )
     assert len(edges) == 11
 
 

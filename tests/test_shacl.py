@@ -6,15 +6,25 @@ import io
 
 import pyshacl
 import pytest
-from rdflib import OWL, RDF, SH, XSD, Literal, Namespace, URIRef
+from rdflib import DCTERMS, OWL, RDF, SH, XSD, Literal, Namespace, URIRef
 from rdflib import Graph as RdfGraph
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
 from kg.export.rdf import DATA, KG, edge_iri, write_turtle
+from kg.facts import load_facts, sample_facts_path
 from kg.model import Edge, Graph, Node
 from kg.ontology import load_ontology
-from kg.shacl import KGSH, shapes_graph, shapes_path, shapes_turtle, validate, write_shapes
+from kg.resources import data_dir
+from kg.shacl import (
+    COMPUTED_REQUIRED,
+    KGSH,
+    shapes_graph,
+    shapes_path,
+    shapes_turtle,
+    validate,
+    write_shapes,
+)
 
 SCHEMA = Namespace("https://schema.org/")
 
@@ -113,6 +123,60 @@ def test_datatype_property_shapes(shapes):
     dates = Collection(g, g.value(KGSH.first_since, SH["or"]))
     assert [g.value(o, SH.datatype) for o in dates] == [XSD.date, XSD.gYearMonth, XSD.gYear]
     assert g.value(KGSH["Statement-status"], SH.minCount) is None
+    assert g.value(KGSH.utc_time, SH.datatype) == XSD.dateTime
+    assert g.value(KGSH.documents, SH.maxCount) is None  # a list of plain strings
+    assert g.value(KGSH.documents, SH.datatype) == XSD.string
+
+
+def _required(g: RdfGraph, label: str) -> set[str]:
+    return {
+        str(g.value(p, SH.name))
+        for p in g.objects(KGSH[label], SH.property)
+        if g.value(p, SH.minCount) == Literal(1)
+    }
+
+
+def test_required_properties_depend_on_who_writes_the_class(shapes):
+    ont = load_ontology()
+    assert ont.classes["Claim"].computed
+    # A class facts files give requires what the ontology marks kg:required ...
+    assert _required(shapes, "Call") == {"name", "status"}
+    assert _required(shapes, "Person") == {"name"}
+    # ... a claim what kg.claims writes on every claim: a claim about a person has no status.
+    assert (
+        _required(shapes, "Claim")
+        == set(COMPUTED_REQUIRED)
+        == {
+            "name",
+            "fact",
+            "document",
+            "record",
+        }
+    )
+    assert (KGSH.Claim, SH.property, KGSH["status-optional"]) in shapes
+    assert (KGSH.Claim, SH.property, KGSH.status) not in shapes
+    assert shapes.value(KGSH["status-optional"], SH["in"]) is not None
+    assert (KGSH.Call, SH.property, KGSH["fact-required"]) not in shapes
+
+
+def test_prov_links_of_dataset_exports_have_shapes(shapes):
+    g = shapes
+    for label in ("Call", "Person", "Agreement"):
+        assert (KGSH[label], SH.property, KGSH["prov-wasDerivedFrom"]) in g
+    assert g.value(KGSH["prov-wasDerivedFrom"], SH["class"]) == KG.Source
+    assert (KGSH.Call, SH.property, KGSH["prov-hadPrimarySource"]) in g
+    assert (KGSH.Person, SH.property, KGSH["prov-hadPrimarySource"]) not in g
+    assert (KGSH.Post, SH.property, KGSH["prov-wasAttributedTo"]) in g
+    assert g.value(KGSH["prov-wasAttributedTo"], SH["class"]) == KG.Actor
+    assert (KGSH.Article, SH.property, KGSH["prov-generatedAtTime"]) in g
+    assert (KGSH.Call, SH.property, KGSH["prov-generatedAtTime"]) not in g
+    dates = Collection(g, g.value(KGSH["prov-generatedAtTime"], SH["or"]))
+    assert [g.value(o, SH.datatype) for o in dates] == [
+        XSD.date,
+        XSD.gYearMonth,
+        XSD.gYear,
+        XSD.dateTime,
+    ]
 
 
 # ------------------------------------------------------------------------------ validation
@@ -121,6 +185,54 @@ def test_datatype_property_shapes(shapes):
 def test_the_sample_export_conforms(sample_graph):
     result = validate(_turtle(sample_graph))
     assert result.conforms, result.text
+
+
+def test_the_export_of_the_article_and_its_follow_ups_conforms():
+    graph = load_facts(
+        sample_facts_path(), *sorted((data_dir() / "followups").glob("*.facts.yaml"))
+    )
+    assert graph.counts()["Claim"] > 0
+    data = _turtle(graph)
+    assert (
+        DATA["call-trump-putin-2025-05-19"],
+        KG.documents,
+        Literal("followup-2025-05-20"),
+    ) in data
+    result = validate(data)
+    assert result.conforms, result.text
+
+
+def _claim(**props) -> RdfGraph:
+    """A claim written by hand: no export writes claims as kg:Claim nodes."""
+    claim = DATA["claim/article/p"]
+    g = _turtle(_graph(PERSON, Node("article", "Article", {"name": "A"})))
+    g.add((claim, RDF.type, KG.Claim))
+    values = {
+        KG.name: Literal("p according to article"),
+        KG.fact: Literal("p"),
+        DCTERMS.source: DATA.article,
+        KG.record: Literal('{"label": "Person"}'),
+        **props,
+    }
+    for predicate, value in values.items():
+        if value is not None:
+            g.add((claim, predicate, value))
+    return g
+
+
+def test_a_claim_needs_no_status_but_its_fact_document_and_record():
+    result = validate(_claim())
+    assert result.conforms, result.text
+    assert validate(_claim(**{KG.status: Literal("announced")})).conforms
+    for missing in (KG.fact, DCTERMS.source, KG.record, KG.name):
+        result = validate(_claim(**{missing: None}))
+        assert _violations(result.report) == {
+            (DATA["claim/article/p"], missing, SH.MinCountConstraintComponent)
+        }, missing
+    bad = validate(_claim(**{KG.status: Literal("rumoured")}))
+    assert _violations(bad.report) == {
+        (DATA["claim/article/p"], KG.status, SH.InConstraintComponent)
+    }
 
 
 def test_class_constraints_need_the_ontology_hierarchy(sample_graph, shapes):
@@ -194,6 +306,13 @@ PLACE = Node("istanbul", "Place", {"name": "Istanbul"})
             KG.date,
             SH.OrConstraintComponent,
             id="date-that-is-no-date",
+        ),
+        pytest.param(
+            _graph(_call(utc_time="2025-05-19T14:00:00")),
+            "call",
+            KG.utcTime,
+            SH.DatatypeConstraintComponent,
+            id="utc-time-without-its-zone",
         ),
         pytest.param(
             _graph(Node("nato", "Organisation", {"name": "NATO", "category": "club"})),

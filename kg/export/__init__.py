@@ -2,15 +2,16 @@
 
 Each format is a writer ``write(graph, stream)`` that streams bytes to an open binary stream. The
 registry names the module and function, imported only when the format is used, so adding a format
-is one new module and one line here. Formats marked ``streams`` (Turtle, N-Triples) also take a
-stream of graphs (chunks from :func:`kg.facts.iter_facts` or a store's ``iter_graph``) and write
-each as it comes, so memory stays flat at any size; the others need the whole graph first (their
-headers list every attribute key, or rdflib builds the document), and :func:`export` merges the
-chunks for them. :func:`export` writes to a path through a temporary file and
-renames it at the end, so a failed export never leaves a partial file under the target name.
+is one new module and one line here. Formats marked ``streams`` (Turtle, N-Triples, JSON-LD) also
+take a stream of graphs (chunks from :func:`kg.facts.iter_facts` or a store's ``iter_graph``) and
+write each as it comes, so memory stays flat at any size; the others need the whole graph first
+(their headers list every attribute key; a TriG or N-Quads dataset places each document's claims
+by the facts they are about), and :func:`export` merges the chunks for them. :func:`export` writes
+to a path through a temporary file and renames it at the end, so a failed export never leaves a
+partial file under the target name.
 
->>> guess_format("out/kg.ttl")
-'turtle'
+>>> guess_format("out/kg.ttl"), guess_format("out/kg.trig")
+('turtle', 'trig')
 >>> sorted(FORMATS)[:3]
 ['csv', 'gexf', 'graphml']
 """
@@ -60,7 +61,25 @@ FORMATS: dict[str, ExportFormat] = {
             description="RDF N-Triples, streamed",
             streams=True,
         ),
-        ExportFormat("jsonld", "kg.export.rdf:write_jsonld", ".jsonld", description="RDF JSON-LD"),
+        ExportFormat(
+            "jsonld",
+            "kg.export.rdf:write_jsonld",
+            ".jsonld",
+            description="RDF JSON-LD (pyoxigraph), streamed",
+            streams=True,
+        ),
+        ExportFormat(
+            "trig",
+            "kg.export.rdf:write_trig",
+            ".trig",
+            description="RDF dataset as TriG (pyoxigraph): current view and PROV-O, a named graph per source",
+        ),
+        ExportFormat(
+            "nquads",
+            "kg.export.rdf:write_nquads",
+            ".nq",
+            description="RDF dataset as N-Quads (pyoxigraph): the same quads as TriG",
+        ),
         ExportFormat(
             "graphml",
             "kg.export.nx:write_graphml",

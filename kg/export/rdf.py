@@ -1,4 +1,4 @@
-"""RDF exports of a :class:`~kg.model.Graph`: Turtle and N-Triples streamed, JSON-LD through rdflib.
+"""RDF exports of a :class:`~kg.model.Graph`: Turtle, N-Triples, JSON-LD, TriG and N-Quads.
 
 The mapping is read from the ontology, never spelled here:
 
@@ -8,18 +8,38 @@ The mapping is read from the ontology, never spelled here:
   otherwise): with its language tag when it has one (``rdfs:label "Poutine"@fr``), as an IRI
   under its ``iri_prefix`` when it has one (``owl:sameAs <http://www.wikidata.org/entity/Q7747>``),
   as ``xsd:integer`` / ``xsd:boolean`` / ``xsd:double`` by its range, one triple per value for a
-  list; date-valued properties (:func:`date_properties`) are typed by the shape of their value,
-  ``xsd:date`` (2025-05-19), ``xsd:gYearMonth`` (2025-03) or ``xsd:gYear`` (2025), see
-  :func:`date_datatype`; any other text is a plain ``xsd:string`` literal;
+  list (``kg:documents``, ``kg:conflicts``); date-valued properties (:func:`date_properties`) are
+  typed by the shape of their value, ``xsd:date`` (2025-05-19), ``xsd:gYearMonth`` (2025-03) or
+  ``xsd:gYear`` (2025), see :func:`date_datatype`; a property the ontology relates to OWL-Time's
+  ``time:inXSDDateTimeStamp`` (the UTC instant ``utc_time``) is an ``xsd:dateTime``; any other
+  text is a plain ``xsd:string`` literal;
 - an edge is ``<source> kg:{objectProperty} <target>``; an edge that carries properties (the quote
   and its offsets, an office, the event of an interaction ...) is also described by an
   ``rdf:Statement`` named ``<https://w3id.org/kg-diplo/id/rel/{edge id, percent-encoded}>``, with
   ``rdf:subject`` / ``rdf:predicate`` / ``rdf:object`` and those properties, so each fact's
   provenance stays traceable in RDF.
 
+Turtle, N-Triples and JSON-LD hold the *current view*: every node and edge except the claims
+(``Claim`` nodes and their ``HAS_CLAIM`` edges, see :mod:`kg.claims`), which only TriG and N-Quads
+carry. Those two write an RDF dataset (:func:`generate_nquads`):
+
+- the default graph is the current view, exactly the triples of the Turtle export, plus PROV-O
+  read from the ontology (:class:`ProvMapping`): each node typed with the PROV classes above its
+  class (a source is a ``prov:Entity``), each edge also written under the PROV properties above
+  its relationship (``kg:cites`` is a ``prov:wasDerivedFrom``, ``kg:authoredBy`` a
+  ``prov:wasAttributedTo``, ``kg:accordingTo`` a ``prov:hadPrimarySource``), a source's
+  ``prov:generatedAtTime`` from its publication date, and ``prov:wasDerivedFrom`` from every other
+  node to each document that describes it (``documents``, or ``document`` for a node one document
+  describes);
+- one named graph per source document, named by the document's IRI, holds what that document
+  says: for a fact with claims, the triples of the fact as its claim's ``record`` gives them
+  (under the fact's own IRI), for a fact only that document describes, the fact's triples and its
+  links. Derived relationships (the actor interactions) stay in the default graph.
+
 Turtle and N-Triples are written by hand, node by node, after a fixed prefix header: memory stays
-flat and the output is many times faster than rdflib's serializers. :func:`to_rdflib` builds the
-same triples with rdflib; JSON-LD is rdflib's serialization of it with a context of the prefixes.
+flat and the output is many times faster than rdflib's serializers. JSON-LD, TriG and N-Quads are
+written by pyoxigraph from the same hand-made lines, which its parser checks on the way, so every
+format says exactly the same triples. :func:`to_rdflib` builds the current view with rdflib.
 
 >>> from kg.model import Edge, Graph, Node
 >>> g = Graph()
@@ -41,8 +61,9 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import quote as _percent_encode
 
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
+from kg.claims import Statement
 from kg.errors import KGError, OntologyError
 from kg.model import Edge, Node
 from kg.model import Graph as KGGraph
@@ -51,26 +72,45 @@ from kg.ontology import DATA, KG, Ontology, PropertyDef, load_ontology
 __all__ = [
     "DATA",
     "KG",
+    "PROV",
     "REL",
     "PropertyTerm",
+    "ProvMapping",
     "RdfMapping",
+    "dataset_prefixes",
+    "dataset_quads",
     "date_datatype",
     "date_properties",
     "edge_iri",
+    "generate_nquads",
     "generate_ntriples",
     "generate_turtle",
-    "jsonld_context",
     "mapping",
     "node_iri",
     "required_properties",
     "to_rdflib",
     "write_jsonld",
+    "write_nquads",
     "write_ntriples",
+    "write_trig",
     "write_turtle",
 ]
 
 REL = Namespace(str(DATA) + "rel/")
 """Where the ``rdf:Statement`` of an edge with properties is named: ``rel:`` + its edge id."""
+
+PROV = Namespace("http://www.w3.org/ns/prov#")
+_TIME = Namespace("http://www.w3.org/2006/time#")
+
+# The properties the PROV-O of a dataset export reads. kg.claims writes them: ``document`` names
+# the document a node one document describes comes from, ``documents`` every document of a node
+# several describe; a source's ``published`` date is when it was generated.
+_DOCUMENT, _DOCUMENTS, _PUBLISHED = "document", "documents", "published"
+# On a claim: the fact it is about, and the document's whole statement as JSON.
+_FACT, _RECORD = "fact", "record"
+# The UTC instant kg.claims computes from a claim's local time and zone: on the claim, not in its
+# record (which holds what the document gave).
+_UTC_TIME = "utc_time"
 
 # Prefix names kg gives its own data namespaces; the ontology's own bindings name the rest.
 _OWN_PREFIXES = {"kg": KG, "id": DATA, "rel": REL}
@@ -93,6 +133,8 @@ _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 _YEAR = re.compile(r"\d{4}")
 # Looked up once: attribute access on an rdflib Namespace is slow in the hot path.
 _XSD_DATE, _XSD_GYEARMONTH, _XSD_GYEAR = XSD.date, XSD.gYearMonth, XSD.gYear
+# An xsd:dateTime with its zone, as kg.claims.utc_instant writes it (2025-05-19T14:00:00Z).
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
 
 
 # ---------------------------------------------------------------------------------- the mapping
@@ -146,10 +188,36 @@ class PropertyTerm:
 
     name: str
     predicate: URIRef
-    kind: str  # string | lang | iri | integer | boolean | double | date
+    kind: str  # string | lang | iri | integer | boolean | double | date | datetime
     many: bool
     language: str | None = None
     iri_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class ProvMapping:
+    """The PROV-O a dataset export adds to its default graph, read from the ontology.
+
+    The ontology places kg's classes and relationships below PROV-O's (``rdfs:subClassOf``,
+    ``rdfs:subPropertyOf``); the export writes those PROV terms beside kg's own, so a SPARQL user
+    follows the attribution chain with no reasoner.
+
+    >>> prov = mapping().prov
+    >>> [str(c) for c in prov.classes["Article"]], [str(p) for p in prov.relationships["CITES"]]
+    (['http://www.w3.org/ns/prov#Entity'], ['http://www.w3.org/ns/prov#wasDerivedFrom'])
+    >>> sorted(str(p).rsplit("#")[1] for p in prov.links["Call"])
+    ['hadPrimarySource', 'wasDerivedFrom']
+    """
+
+    classes: dict[str, tuple[URIRef, ...]]  # label -> the PROV classes above it
+    relationships: dict[
+        str, tuple[URIRef, ...]
+    ]  # relationship type -> the PROV properties above it
+    sources: frozenset[str]  # labels of documents: prov:generatedAtTime, no prov:wasDerivedFrom
+    # label -> PROV property -> the labels its targets may have (for the SHACL shapes)
+    links: dict[str, dict[URIRef, frozenset[str]]]
+    derived_from: URIRef = PROV.wasDerivedFrom
+    generated_at: URIRef = PROV.generatedAtTime
 
 
 @dataclass(frozen=True)
@@ -163,6 +231,10 @@ class RdfMapping:
     node_properties: dict[str, tuple[str, ...]]  # label -> property names in ontology order
     edge_properties: dict[str, tuple[str, ...]]  # relationship type -> property names
     prefixes: dict[str, str]  # prefix name -> namespace, in header order
+    prov: ProvMapping
+    claim_label: str  # claims: only in the named graphs of a dataset export
+    claim_type: str
+    derived_types: frozenset[str]  # relationships kg computes: in the default graph only
 
     def term(self, iri: str) -> str:
         """``iri`` as a Turtle prefixed name when a header prefix covers it, else ``<iri>``.
@@ -182,14 +254,51 @@ class RdfMapping:
         return f"<{iri}>"
 
 
-def _kind(prop: PropertyDef, dates: frozenset[str]) -> str:
+def _kind(prop: PropertyDef, dates: frozenset[str], ontology: Ontology) -> str:
     if prop.iri_prefix is not None:
         return "iri"
     if prop.language is not None:
         return "lang"
     if prop.name in dates:
         return "date"
+    if (prop.iri, RDFS.seeAlso, _TIME.inXSDDateTimeStamp) in ontology.graph:
+        return "datetime"
     return prop.datatype
+
+
+def _prov_above(ontology: Ontology, term: URIRef, link: URIRef) -> tuple[URIRef, ...]:
+    """The PROV-O terms above ``term`` along ``link`` (rdfs:subClassOf or rdfs:subPropertyOf)."""
+    above = ontology.graph.transitive_objects(term, link)
+    return tuple(sorted(t for t in above if isinstance(t, URIRef) and t.startswith(PROV)))
+
+
+def _build_prov(ontology: Ontology, labels: Iterable[str]) -> ProvMapping:
+    sources = frozenset(ontology.source_labels)
+    classes = {
+        label: _prov_above(ontology, ontology.classes[label].iri, RDFS.subClassOf)
+        for label in labels
+    }
+    rels = {
+        t: _prov_above(ontology, r.iri, RDFS.subPropertyOf)
+        for t, r in ontology.relationships.items()
+        if not r.derived
+    }
+    links: dict[str, dict[URIRef, frozenset[str]]] = {}
+    for label in classes:
+        out: dict[URIRef, frozenset[str]] = {}
+        if label not in sources:
+            out[PROV.wasDerivedFrom] = sources
+        for t, props in rels.items():
+            if label in ontology.relationships[t].sources:
+                for p in props:
+                    out[p] = out.get(p, frozenset()) | ontology.relationships[t].targets
+        links[label] = out
+    return ProvMapping(
+        classes={label: c for label, c in classes.items() if c},
+        relationships={t: p for t, p in rels.items() if p},
+        sources=sources,
+        links=links,
+    )
 
 
 def _check_iri(iri: str, what: str) -> str:
@@ -220,7 +329,7 @@ def _build_mapping(ontology: Ontology) -> RdfMapping:
         props[p.name] = PropertyTerm(
             name=p.name,
             predicate=p.rdf_predicate,
-            kind=_kind(p, dates),
+            kind=_kind(p, dates, ontology),
             many=p.many,
             language=p.language,
             iri_prefix=p.iri_prefix,
@@ -241,6 +350,7 @@ def _build_mapping(ontology: Ontology) -> RdfMapping:
     for ns, name in sorted(used.items(), key=lambda item: item[1]):
         if ns not in prefixes.values():
             prefixes[name] = ns
+    claims = ontology.claim_label
     return RdfMapping(
         ontology=ontology,
         classes=classes,
@@ -249,6 +359,10 @@ def _build_mapping(ontology: Ontology) -> RdfMapping:
         node_properties={label: ontology.classes[label].properties for label in classes},
         edge_properties={t: r.properties for t, r in ontology.relationships.items()},
         prefixes=prefixes,
+        prov=_build_prov(ontology, [label for label in classes if label != claims]),
+        claim_label=claims,
+        claim_type=ontology.claim_type,
+        derived_types=frozenset(t for t, r in ontology.relationships.items() if r.derived),
     )
 
 
@@ -337,14 +451,27 @@ _Plan = dict[str, tuple[int, str, Callable[[Any], str], bool]]
 
 
 class _Writer:
-    """Formats terms for one syntax (Turtle or N-Triples) from a mapping."""
+    """Formats terms for one syntax (Turtle or N-Triples) from a mapping.
+
+    In N-Triples every line ends with ``end``; a dataset writer sets it to `` <graph> .\n`` to
+    write the lines of a named graph as N-Quads.
+    """
 
     def __init__(self, m: RdfMapping, turtle: bool) -> None:
         self.m = m
         self.turtle = turtle
+        self.end = " .\n"
         self.xsd = {
             dt: self.iri(str(dt))
-            for dt in (XSD.integer, XSD.boolean, XSD.double, XSD.date, XSD.gYearMonth, XSD.gYear)
+            for dt in (
+                XSD.integer,
+                XSD.boolean,
+                XSD.double,
+                XSD.date,
+                XSD.gYearMonth,
+                XSD.gYear,
+                XSD.dateTime,
+            )
         }
         self.a = "a" if turtle else self.iri(str(RDF.type))
         self.statement = self.iri(str(RDF.Statement))
@@ -435,6 +562,13 @@ class _Writer:
                 return _string(v) if datatype is None else self.typed(v, datatype)
 
             return date
+        if t.kind == "datetime":
+
+            def datetime(v: str) -> str:
+                _expect(v, str, name)
+                return self.typed(v, XSD.dateTime) if _DATETIME.fullmatch(v) else _string(v)
+
+            return datetime
         return _string
 
     def objects(self, plan: _Plan, props: dict[str, Any], where: str) -> list[str]:
@@ -489,8 +623,9 @@ class _Writer:
         if self.turtle:
             lines = [f"{subject} a {cls}", *objects]
             return " ;\n    ".join(lines) + " .\n\n"
+        end = self.end
         return "".join(
-            [f"{subject} {self.a} {cls} .\n", *(f"{subject} {po} .\n" for po in objects)]
+            [f"{subject} {self.a} {cls}{end}", *(f"{subject} {po}{end}" for po in objects)]
         )
 
     def rel(self, edge: Edge) -> str:
@@ -513,7 +648,14 @@ class _Writer:
         ]
         if self.turtle:
             return f"{subject} " + " ;\n    ".join(head) + " .\n\n"
-        return "".join(f"{subject} {po} .\n" for po in head)
+        end = self.end
+        return "".join(f"{subject} {po}{end}" for po in head)
+
+    def edge_lines(self, edge: Edge) -> str:
+        """N-Triples of an edge: its triple, and its ``rdf:Statement`` when it has properties."""
+        rel = self.rel(edge)
+        triple = f"{self.node(edge.source)} {rel} {self.node(edge.target)}{self.end}"
+        return triple + self.statement_block(edge, rel) if edge.properties else triple
 
 
 def _turtle_header(m: RdfMapping) -> str:
@@ -536,17 +678,22 @@ def generate_turtle(
     :meth:`kg.stores.base.Store.iter_graph`): each chunk is written as it comes and dropped, so
     memory holds one chunk whatever the size of the whole. Consecutive edges from the same node
     share one subject block; each edge with properties is followed by its ``rdf:Statement``.
+    Claims and their ``HAS_CLAIM`` edges are left out: Turtle holds the current view.
     """
     m = mapping(ontology)
     w = _Writer(m, turtle=True)
+    claim_label, claim_type = m.claim_label, m.claim_type
     yield _turtle_header(m)
     for chunk in _chunks(graph):
         for node in chunk.nodes.values():
-            yield w.node_block(node)
+            if node.label != claim_label:
+                yield w.node_block(node)
         source: str | None = None
         lines: list[str] = []
         statements: list[str] = []
         for edge in chunk.edges.values():
+            if edge.type == claim_type:
+                continue
             rel = w.rel(edge)
             if edge.source != source:
                 if lines:
@@ -564,21 +711,27 @@ def generate_turtle(
 def generate_ntriples(
     graph: KGGraph | Iterable[KGGraph], ontology: Ontology | None = None
 ) -> Iterator[str]:
-    """Yield the N-Triples of ``graph`` (or of a stream of graphs), one piece per node and edge."""
-    w = _Writer(mapping(ontology), turtle=False)
+    """Yield the N-Triples of ``graph`` (or of a stream of graphs), one piece per node and edge.
+
+    The same triples as :func:`generate_turtle`: the current view, claims left out.
+    """
+    m = mapping(ontology)
+    w = _Writer(m, turtle=False)
+    claim_label, claim_type = m.claim_label, m.claim_type
     for chunk in _chunks(graph):
         for node in chunk.nodes.values():
-            yield w.node_block(node)
+            if node.label != claim_label:
+                yield w.node_block(node)
         for edge in chunk.edges.values():
-            rel = w.rel(edge)
-            triple = f"{w.node(edge.source)} {rel} {w.node(edge.target)} .\n"
-            yield triple + w.statement_block(edge, rel) if edge.properties else triple
+            if edge.type != claim_type:
+                yield w.edge_lines(edge)
 
 
 _CHUNK = 1 << 16
 
 
-def _write(chunks: Iterable[str], stream: BinaryIO) -> None:
+def _batches(chunks: Iterable[str]) -> Iterator[bytes]:
+    """Text pieces joined into UTF-8 batches of about 64 KiB."""
     buffer: list[str] = []
     size = 0
     try:
@@ -586,16 +739,21 @@ def _write(chunks: Iterable[str], stream: BinaryIO) -> None:
             buffer.append(chunk)
             size += len(chunk)
             if size >= _CHUNK:
-                stream.write("".join(buffer).encode("utf-8"))
+                yield "".join(buffer).encode("utf-8")
                 buffer.clear()
                 size = 0
         if buffer:
-            stream.write("".join(buffer).encode("utf-8"))
+            yield "".join(buffer).encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start : exc.end]
         raise KGError(
             f"cannot write {bad!r} as UTF-8: a text value holds a lone surrogate"
         ) from None
+
+
+def _write(chunks: Iterable[str], stream: BinaryIO) -> None:
+    for batch in _batches(chunks):
+        stream.write(batch)
 
 
 def write_turtle(
@@ -612,10 +770,212 @@ def write_ntriples(
     _write(generate_ntriples(graph, ontology), stream)
 
 
+# ---------------------------------------------------------------------------------- datasets
+
+
+def _generated_datatype(published: str) -> URIRef | None:
+    """The datatype of a publication date as ``prov:generatedAtTime``: a date, or a date and time."""
+    if _DATETIME.fullmatch(published):
+        return XSD.dateTime
+    return date_datatype(published)
+
+
+def generate_nquads(graph: KGGraph, ontology: Ontology | None = None) -> Iterator[str]:
+    """Yield the RDF dataset of ``graph`` as N-Quads: the default graph, then the named graphs.
+
+    The default graph (lines with no graph term) is :func:`generate_ntriples`'s current view
+    plus its PROV-O; then comes one named graph per document, in the order the documents first
+    appear, with what that document says (see the module). Where a document's statement lives
+    depends on the whole graph (a fact's claims, the node an edge starts from), so this takes one
+    Graph, not a stream of chunks; besides it, memory holds one list of references per document.
+
+    >>> from kg.model import Edge, Graph, Node
+    >>> g = Graph()
+    >>> g.add_node(Node("doc", "Article", {"name": "D", "published": "2025-05-19", "document": "doc"}))
+    >>> g.add_node(Node("p", "Person", {"name": "P", "document": "doc"}))
+    >>> for line in "".join(generate_nquads(g)).splitlines():
+    ...     print(line.replace("https://w3id.org/kg-diplo/", "").replace("http://www.w3.org/", ""))
+    <id/doc> <1999/02/22-rdf-syntax-ns#type> <ontology#Article> .
+    <id/doc> <ontology#name> "D" .
+    <id/doc> <ontology#published> "2025-05-19"^^<2001/XMLSchema#date> .
+    <id/doc> <http://purl.org/dc/terms/source> <id/doc> .
+    <id/doc> <1999/02/22-rdf-syntax-ns#type> <ns/prov#Entity> .
+    <id/doc> <ns/prov#generatedAtTime> "2025-05-19"^^<2001/XMLSchema#date> .
+    <id/p> <1999/02/22-rdf-syntax-ns#type> <ontology#Person> .
+    <id/p> <ontology#name> "P" .
+    <id/p> <http://purl.org/dc/terms/source> <id/doc> .
+    <id/p> <1999/02/22-rdf-syntax-ns#type> <ns/prov#Agent> .
+    <id/p> <1999/02/22-rdf-syntax-ns#type> <ns/prov#Person> .
+    <id/p> <ns/prov#wasDerivedFrom> <id/doc> .
+    <id/doc> <1999/02/22-rdf-syntax-ns#type> <ontology#Article> <id/doc> .
+    <id/doc> <ontology#name> "D" <id/doc> .
+    <id/doc> <ontology#published> "2025-05-19"^^<2001/XMLSchema#date> <id/doc> .
+    <id/doc> <http://purl.org/dc/terms/source> <id/doc> <id/doc> .
+    <id/p> <1999/02/22-rdf-syntax-ns#type> <ontology#Person> <id/doc> .
+    <id/p> <ontology#name> "P" <id/doc> .
+    <id/p> <http://purl.org/dc/terms/source> <id/doc> <id/doc> .
+    """
+    m = mapping(ontology)
+    w = _Writer(m, turtle=False)
+    prov = m.prov
+    claim_label, claim_type = m.claim_label, m.claim_type
+    a, end = w.a, w.end
+    derived_from, generated_at = w.iri(str(prov.derived_from)), w.iri(str(prov.generated_at))
+    prov_classes = {label: [w.iri(str(c)) for c in cs] for label, cs in prov.classes.items()}
+    prov_rels = {t: [w.iri(str(p)) for p in ps] for t, ps in prov.relationships.items()}
+
+    # The default graph: the current view, and where it comes from.
+    for node in graph.nodes.values():
+        if node.label == claim_label:
+            continue
+        subject = w.node(node.id)
+        lines = [w.node_block(node)]
+        lines.extend(f"{subject} {a} {c}{end}" for c in prov_classes.get(node.label, ()))
+        props = node.properties
+        if node.label in prov.sources:
+            # A source comes from its own attribution chain (kg:cites), not from the document
+            # that mentions it: the article that quotes a post is derived from the post.
+            published = str(props.get(_PUBLISHED, ""))
+            datatype = _generated_datatype(published)
+            if datatype is not None:
+                lines.append(f"{subject} {generated_at} {w.typed(published, datatype)}{end}")
+        else:
+            for doc in _as_list(props.get(_DOCUMENTS) or props.get(_DOCUMENT) or ()):
+                if isinstance(doc, str) and doc != node.id:
+                    lines.append(f"{subject} {derived_from} {w.node(doc)}{end}")
+        yield "".join(lines)
+    for edge in graph.edges.values():
+        if edge.type == claim_type:
+            continue
+        text = w.edge_lines(edge)
+        supers = prov_rels.get(edge.type)
+        if supers:
+            s, o = w.node(edge.source), w.node(edge.target)
+            text += "".join(f"{s} {p} {o}{end}" for p in supers)
+        yield text
+
+    # The named graphs: what each document says, as its claims record it or, for the facts only
+    # it describes, as the facts are.
+    claimed = {e.source for e in graph.edges.values() if e.type == claim_type}
+    said: dict[str, list[Node]] = {}
+    for node in graph.nodes.values():
+        doc = node.properties.get(_DOCUMENT)
+        if node.id not in claimed and isinstance(doc, str):
+            said.setdefault(doc, []).append(node)
+    links: dict[str, list[Edge]] = {}
+    for edge in graph.edges.values():
+        if edge.type not in m.derived_types and edge.source not in claimed:
+            links.setdefault(edge.source, []).append(edge)
+    for doc, nodes in said.items():
+        w.end = f" {w.node(doc)} .\n"
+        for node in nodes:
+            if node.label == claim_label:
+                yield _claim_lines(w, node)
+            else:
+                yield w.node_block(node) + "".join(map(w.edge_lines, links.get(node.id, ())))
+    w.end = end
+
+
+def _claim_lines(w: _Writer, claim: Node) -> str:
+    """The triples of a fact as one claim's record gives them, under the fact's own IRI."""
+    fact, record = claim.properties.get(_FACT), claim.properties.get(_RECORD)
+    if not isinstance(fact, str) or not isinstance(record, str):
+        raise KGError(f"claim {claim.id!r} has no fact or no record")
+    try:
+        st = Statement.from_record(fact, claim.properties.get(_DOCUMENT), record)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise KGError(f"claim {claim.id!r}: its record is not one kg wrote ({exc})") from None
+    if not st.described:
+        return "".join(map(w.edge_lines, st.links))
+    props = dict(st.properties)
+    if _UTC_TIME in claim.properties:
+        props.setdefault(_UTC_TIME, claim.properties[_UTC_TIME])
+    return w.node_block(Node(fact, st.label, props)) + "".join(map(w.edge_lines, st.links))
+
+
+def _oxigraph() -> Any:
+    try:
+        import pyoxigraph
+    except ImportError:  # pragma: no cover - installed with kg
+        raise KGError(
+            "the JSON-LD, TriG and N-Quads exports need pyoxigraph: pip install pyoxigraph==0.5.13"
+        ) from None
+    return pyoxigraph
+
+
+def _parsed(ox: Any, texts: Iterable[str], fmt: Any) -> Iterator[Any]:
+    """pyoxigraph's quads of N-Triples or N-Quads text, parsed (and so checked) batch by batch."""
+    for batch in _batches(texts):
+        try:
+            yield from ox.parse(batch, format=fmt)
+        except SyntaxError as exc:
+            raise KGError(f"pyoxigraph refused the RDF kg wrote (a bug in kg): {exc}") from None
+
+
+def dataset_quads(graph: KGGraph, ontology: Ontology | None = None) -> Iterator[Any]:
+    """The quads of :func:`generate_nquads` as pyoxigraph ``Quad`` objects, one at a time.
+
+    >>> import pyoxigraph
+    >>> from kg.facts import load_facts, sample_facts_path
+    >>> store = pyoxigraph.Store()
+    >>> store.extend(dataset_quads(load_facts(sample_facts_path())))
+    >>> len(list(store.named_graphs()))
+    1
+    """
+    ox = _oxigraph()
+    return _parsed(ox, generate_nquads(graph, ontology), ox.RdfFormat.N_QUADS)
+
+
+def dataset_prefixes(ontology: Ontology | None = None) -> dict[str, str]:
+    """The prefixes of the TriG export: those of the Turtle header, and ``prov``.
+
+    >>> dataset_prefixes()["prov"]
+    'http://www.w3.org/ns/prov#'
+    """
+    prefixes = dict(mapping(ontology).prefixes)
+    prefixes.setdefault("prov", str(PROV))
+    return prefixes
+
+
+_TRIG_HEADER = (
+    b"# kg knowledge graph as an RDF dataset (TriG); the kg: terms are defined in ontology/kg.ttl.\n"
+    b"# Default graph: the current view with its PROV-O. One named graph per source document,\n"
+    b"# named by the document's IRI: what that document says about the facts it describes.\n"
+)
+
+
+def write_trig(graph: KGGraph, stream: BinaryIO, ontology: Ontology | None = None) -> None:
+    """Write the RDF dataset of ``graph`` (:func:`generate_nquads`) as TriG, with pyoxigraph."""
+    ox = _oxigraph()
+    quads = dataset_quads(graph, ontology)
+    stream.write(_TRIG_HEADER)
+    ox.serialize(quads, stream, format=ox.RdfFormat.TRIG, prefixes=dataset_prefixes(ontology))
+
+
+def write_nquads(graph: KGGraph, stream: BinaryIO, ontology: Ontology | None = None) -> None:
+    """Write the RDF dataset of ``graph`` (:func:`generate_nquads`) as N-Quads, with pyoxigraph."""
+    ox = _oxigraph()
+    ox.serialize(dataset_quads(graph, ontology), stream, format=ox.RdfFormat.N_QUADS)
+
+
+def write_jsonld(
+    graph: KGGraph | Iterable[KGGraph], stream: BinaryIO, ontology: Ontology | None = None
+) -> None:
+    """Stream ``graph`` (or a stream of graphs) as JSON-LD (UTF-8), written by pyoxigraph.
+
+    The triples are :func:`generate_ntriples`'s, in expanded JSON-LD (full IRIs, no ``@context``),
+    which is what pyoxigraph 0.5 writes, one node object per subject block. rdflib's JSON-LD
+    serializer is not used: it drops a falsy first value of a predicate (an empty alias).
+    """
+    ox = _oxigraph()
+    triples = _parsed(ox, generate_ntriples(graph, ontology), ox.RdfFormat.N_TRIPLES)
+    ox.serialize(triples, stream, format=ox.RdfFormat.JSON_LD)
+
+
 # ---------------------------------------------------------------------------------- rdflib
 
 
-_TEXT_KINDS = frozenset({"string", "lang", "iri", "date"})
+_TEXT_KINDS = frozenset({"string", "lang", "iri", "date", "datetime"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -640,6 +1000,8 @@ def _rdflib_value(t: PropertyTerm, value: Any) -> URIRef | Literal:
     if t.kind == "date":
         datatype = date_datatype(value)
         return Literal(value) if datatype is None else Literal(value, datatype=datatype)
+    if t.kind == "datetime" and _DATETIME.fullmatch(value):
+        return Literal(value, datatype=XSD.dateTime)
     return Literal(value)
 
 
@@ -663,12 +1025,17 @@ def _rdflib_properties(
 
 
 def to_rdflib(graph: KGGraph, ontology: Ontology | None = None) -> Graph:
-    """The triples of ``graph`` as an rdflib Graph, with the export's prefixes bound."""
+    """The triples of ``graph`` as an rdflib Graph, with the export's prefixes bound.
+
+    The same triples as the Turtle export: the current view, claims left out.
+    """
     m = mapping(ontology)
     g = Graph(bind_namespaces="none")
     for name, ns in m.prefixes.items():
         g.bind(name, ns)
     for node in graph.nodes.values():
+        if node.label == m.claim_label:
+            continue
         if node.label not in m.classes:
             raise KGError(f"node {node.id!r}: label {node.label!r} is not a class of the ontology")
         s = node_iri(node.id)
@@ -677,6 +1044,8 @@ def to_rdflib(graph: KGGraph, ontology: Ontology | None = None) -> Graph:
             g, m, s, m.node_properties[node.label], node.properties, f"node {node.id!r}"
         )
     for edge in graph.edges.values():
+        if edge.type == m.claim_type:
+            continue
         if edge.type not in m.relationships:
             raise KGError(
                 f"edge {edge.id!r}: type {edge.type!r} is not a relationship of the ontology"
@@ -693,24 +1062,3 @@ def to_rdflib(graph: KGGraph, ontology: Ontology | None = None) -> Graph:
                 g, m, st, m.edge_properties[edge.type], edge.properties, f"edge {edge.id!r}"
             )
     return g
-
-
-def jsonld_context(ontology: Ontology | None = None) -> dict[str, str]:
-    """The JSON-LD ``@context`` of the export: the prefixes of the Turtle header.
-
-    >>> jsonld_context()["kg"]
-    'https://w3id.org/kg-diplo/ontology#'
-    """
-    return dict(mapping(ontology).prefixes)
-
-
-def write_jsonld(graph: KGGraph, stream: BinaryIO, ontology: Ontology | None = None) -> None:
-    """Write ``graph`` as compact JSON-LD (UTF-8) with the export's prefixes as its context."""
-    g = to_rdflib(graph, ontology)
-    g.serialize(
-        destination=stream,
-        format="json-ld",
-        context=jsonld_context(ontology),
-        indent=2,
-        auto_compact=True,
-    )

@@ -1163,7 +1163,7 @@ class LadybugStore:
     def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
         """The labels of the nodes the store holds among ``ids``, by id."""
         self._check_open()
-        return self._nodes_by_id(sorted(set(ids)), Graph())
+        return self._nodes_by_id(sorted({i for i in ids if isinstance(i, str)}), Graph())
 
     def neighbourhood(self, ids: Iterable[str]) -> Graph:
         """The nodes with these ids, every relationship from them, and the nodes those reach."""
