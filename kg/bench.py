@@ -802,16 +802,20 @@ def run_bench(
         shutil.rmtree(base, ignore_errors=True)
         base.mkdir(parents=True)
         db = str(base / "kg.lbug")
+        neo_loaded = Step(size, "load_neo4j")
         _run_step("parse", {"corpus": corpus}, size, steps)
-        _run_step("load_ladybug", {"corpus": corpus, "db": db}, size, steps)
+        loaded = _run_step("load_ladybug", {"corpus": corpus, "db": db}, size, steps)
         if size <= reload_max:
             step = _run_step("load_ladybug", {"corpus": corpus, "db": db}, size, steps)
             step.name = "reload_ladybug"
         inc = {"engine": "ladybug", "db": str(base / "incremental.lbug")}
         step = _run_step("incremental", {**inc, "db": str(base / "empty.lbug")}, size, steps)
         step.name = "incremental_ladybug_empty"
-        step = _run_step("incremental", {**inc, "copy_of": db}, size, steps)
-        step.name = "incremental_ladybug"
+        if "failed" in loaded.result:  # never a figure on a store whose load failed
+            steps.append(Step(size, "incremental_ladybug", {"failed": "the corpus load failed"}, 0))
+        else:
+            step = _run_step("incremental", {**inc, "copy_of": db}, size, steps)
+            step.name = "incremental_ladybug"
         for name in ("incremental.lbug", "empty.lbug"):
             (base / name).unlink(missing_ok=True)
         raw = str(base / "raw")
@@ -824,7 +828,7 @@ def run_bench(
             _run_step("merge_loop_neo4j", {"db": db, "sample": merge_sample}, size, steps)
             _run_step("raw_neo4j", {"db": db, "batch": batch}, size, steps)
             ctx = {"corpus": corpus, "batch": batch, "wipe": True}
-            _run_step("load_neo4j", ctx, size, steps)
+            neo_loaded = _run_step("load_neo4j", ctx, size, steps)
             if size <= reload_max:
                 step = _run_step("load_neo4j", {**ctx, "wipe": False}, size, steps)
                 step.name = "reload_neo4j"
@@ -842,10 +846,18 @@ def run_bench(
         step = _run_step("networkx", {"db": db, "view": "full", "limit": nx_full_max}, size, steps)
         step.name = "networkx_full"
         if size == max(sizes):
-            _queries(steps, size, db, repeat, neo4j, query_timeout)
+            neo4j_ok = neo4j and "failed" not in neo_loaded.result
+            if neo4j and not neo4j_ok:  # no query times on a database whose load failed
+                why = {"failed": "the corpus load failed"}
+                steps.append(Step(size, "queries_neo4j", why, 0))
+            _queries(steps, size, db, repeat, neo4j_ok, query_timeout)
         if neo4j:  # last: it adds the article to the database the corpus is in
-            step = _run_step("incremental", {"engine": "neo4j"}, size, steps)
-            step.name = "incremental_neo4j"
+            if "failed" in neo_loaded.result:
+                why = {"failed": "the corpus load failed"}
+                steps.append(Step(size, "incremental_neo4j", why, 0))
+            else:
+                step = _run_step("incremental", {"engine": "neo4j"}, size, steps)
+                step.name = "incremental_neo4j"
     return _summary(steps, sizes, neo4j)
 
 

@@ -4,7 +4,9 @@ Two views, both :class:`networkx.MultiDiGraph`:
 
 - ``full`` (:func:`to_networkx`): every node, keyed by its id, with the attribute ``label`` (its
   class) and every property; every edge, keyed by its id, with the attribute ``type`` and every
-  property.
+  property. Facts carry their current view; where several sources describe one, its ``Claim``
+  nodes (what each source said, :mod:`kg.claims`) and ``HAS_CLAIM`` edges are there too:
+  ``full.subgraph(n for n, d in full.nodes(data=True) if d["label"] != "Claim")`` leaves them out.
 - ``actors`` (:func:`actor_view`): the actors only, with ``label``, ``name``, ``wikidata`` and
   ``category`` where set, and the derived actor-to-actor interaction edges, each carrying the
   ``event`` it comes from, the ``event_type``, ``date``, ``status`` and ``directed``.
