@@ -21,6 +21,8 @@ LADYBUG_STEPS = {
     "parse",
     "load_ladybug",
     "reload_ladybug",
+    "incremental_ladybug_empty",
+    "incremental_ladybug",
     "raw_ladybug_files",
     "raw_ladybug",
     "export_ntriples",
@@ -31,7 +33,14 @@ LADYBUG_STEPS = {
     "networkx_full",
     "queries_ladybug",
 }
-NEO4J_STEPS = {"merge_loop_neo4j", "raw_neo4j", "load_neo4j", "reload_neo4j", "queries_neo4j"}
+NEO4J_STEPS = {
+    "merge_loop_neo4j",
+    "raw_neo4j",
+    "load_neo4j",
+    "reload_neo4j",
+    "queries_neo4j",
+    "incremental_neo4j",
+}
 
 
 def test_the_corpus_is_generated_once_and_reused(tmp_path: Path) -> None:
@@ -137,6 +146,9 @@ def test_scripts_bench_runs_every_step(tmp_path: Path) -> None:
     assert steps["reload_ladybug"]["changed"] == 0
     assert steps["reload_ladybug"]["unchanged"] == steps["parse"]["elements"]
     assert steps["validate_turtle"]["triples"] == steps["export_ntriples"]["triples"]
+    # The article and its three follow-ups, one load each, then the last again: no change.
+    for name in ("incremental_ladybug", "incremental_ladybug_empty"):
+        assert steps[name]["files"] == 4 and steps[name]["changed_again"] == 0
     assert steps["rdflib"]["turtle"]["isomorphic"] and steps["rdflib"]["ntriples"]["isomorphic"]
     assert all(s["rss_mb"] > 0 for s in summary["steps"])
     queries = steps["queries_ladybug"]["queries"]
@@ -144,6 +156,7 @@ def test_scripts_bench_runs_every_step(tmp_path: Path) -> None:
     if neo4j:
         assert steps["reload_neo4j"]["changed"] == 0
         assert steps["queries_neo4j"]["plan"]
+        assert steps["incremental_neo4j"]["changed_again"] == 0
     else:
         assert "skipped: no Neo4j" in done.stdout
     assert done.stdout.strip() == render_table(summary).strip()

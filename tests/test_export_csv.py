@@ -83,7 +83,7 @@ def test_headers_follow_the_import_format(sample_graph, tmp_path):
     assert header("nodes_Person.csv") == (
         "id:ID,name:string,label_fr:string,label_en:string,alias:string[],wikidata:string,"
         "description:string,quote:string,quote_start:long,quote_end:long,document:string,"
-        "note:string,:LABEL"
+        "note:string,documents:string[],conflicts:string[],:LABEL"
     )
     assert header("relationships_HOLDS_POSITION.csv") == (
         ":START_ID,:END_ID,:TYPE,id:string,position:string,position_fr:string,quote:string,"
@@ -96,7 +96,7 @@ def test_headers_follow_the_import_format(sample_graph, tmp_path):
     trump = (tmp_path / "nodes_Person.csv").read_text(encoding="utf-8").splitlines()[1]
     assert trump == (
         "donald-trump,Donald Trump,Donald Trump,Donald Trump,Trump;le président américain,Q22686,,"
-        "Le président américain Donald Trump,206,241,article-2025-05-17,,Person"
+        "Le président américain Donald Trump,206,241,article-2025-05-17,,,,Person"
     )
 
 
