@@ -7,11 +7,11 @@
 //   time zone and UTC instant that document gives, and its quote with the quote's offsets. A fact
 //   one document describes is its own claim (one row); past one, each document's claim is a
 //   Claim node linked by HAS_CLAIM.
-MATCH (f:Call|Negotiation|Announcement|Demand|Endorsement|MediationOffer|Proposal|MilitaryAction|Withdrawal|Ceasefire|Conflict|Agreement)
+MATCH (f:Call|Negotiation|Announcement|Demand|Endorsement|MediationOffer|Proposal|MilitaryAction|Withdrawal|Ceasefire|Conflict|PublicStatement|Appeal|Consultation|Rapprochement|Collaboration|AidProvision|Concession|Investigation|GeneralDemand|Disapproval|Rejection|Threat|Protest|ForcePosture|Downgrade|Coercion|Assault|MassViolence|Agreement)
 WHERE f.id = $fact
 OPTIONAL MATCH (f)-[:HAS_CLAIM]->(c:Claim)
 OPTIONAL MATCH (d:Article|Post|Report|OfficialStatement)
-WHERE c IS NULL AND d.id = f.document
+WHERE d.id = f.document
 RETURN f.id AS fact,
        CASE WHEN c IS NULL THEN f.document ELSE c.document END AS source,
        CASE WHEN c IS NULL THEN d.published ELSE c.published END AS published,

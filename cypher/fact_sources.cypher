@@ -6,7 +6,7 @@
 //   quote's offsets and document, the source the fact is stated by (ACCORDING_TO), how many CITES
 //   steps further down the chain this row's source is (0: that source itself), this row's source
 //   with its publication date and its authors by name, and the ids of the sources that cite it.
-MATCH (f:Call|Negotiation|Announcement|Demand|Endorsement|MediationOffer|Proposal|MilitaryAction|Withdrawal|Ceasefire|Conflict|Agreement {id: $fact})-[:ACCORDING_TO]->(stated_by)
+MATCH (f:Call|Negotiation|Announcement|Demand|Endorsement|MediationOffer|Proposal|MilitaryAction|Withdrawal|Ceasefire|Conflict|PublicStatement|Appeal|Consultation|Rapprochement|Collaboration|AidProvision|Concession|Investigation|GeneralDemand|Disapproval|Rejection|Threat|Protest|ForcePosture|Downgrade|Coercion|Assault|MassViolence|Agreement {id: $fact})-[:ACCORDING_TO]->(stated_by)
 MATCH chain = (stated_by)-[:CITES*0..5]->(s)
 WITH f, stated_by, s, min(length(chain)) AS depth
 OPTIONAL MATCH (s)-[:AUTHORED_BY]->(author)

@@ -5,7 +5,7 @@
 // Returns: one row per event or agreement with that status, oldest first (undated last): its id,
 //   its name, its date and its status, and what became of a plan: the ids of the events that
 //   realise it (REALISES), with their status.
-MATCH (f:Call|Negotiation|Announcement|Demand|Endorsement|MediationOffer|Proposal|MilitaryAction|Withdrawal|Ceasefire|Conflict|Agreement)
+MATCH (f:Call|Negotiation|Announcement|Demand|Endorsement|MediationOffer|Proposal|MilitaryAction|Withdrawal|Ceasefire|Conflict|PublicStatement|Appeal|Consultation|Rapprochement|Collaboration|AidProvision|Concession|Investigation|GeneralDemand|Disapproval|Rejection|Threat|Protest|ForcePosture|Downgrade|Coercion|Assault|MassViolence|Agreement)
 WHERE f.status = coalesce($status, f.status)
 OPTIONAL MATCH (f)<-[:REALISES]-(r)
 WITH f, r

@@ -480,7 +480,9 @@ def unload(
         return
     click.echo(
         f"Unloaded {document} from {where}: {change.touched} facts touched, "
-        f"{report.nodes_deleted} nodes and {report.edges_deleted} relationships deleted, "
+        f"{_plural(report.nodes_deleted, 'node')} and "
+        f"{_plural(report.edges_deleted, 'relationship')} deleted "
+        "(besides those that went with their nodes), "
         f"{report.nodes_updated + report.edges_updated} updated."
     )
 
@@ -554,6 +556,11 @@ def query(
                 past.load(view)
                 result = queries.run_query(past, qdef, overrides)
     click.echo(render_rows(result.columns, result.rows, fmt))
+
+
+def _plural(count: int, noun: str) -> str:
+    """``1 node``, ``2 nodes``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _check_as_of(as_of: str | None) -> str | None:
@@ -954,3 +961,96 @@ def generate(events: int, seed: int, output: Path, per_file: int, quiet: bool, f
         )
     else:
         click.echo(f"Wrote {events} events in {len(paths)} facts files to {output}.")
+
+
+# ------------------------------------------------------------------------------------------ import
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import coded event data (GDELT, ICEWS) into a store, mapped through CAMEO.
+
+    Example: kg import gdelt 20250517.export.CSV.zip --db kg.lbug
+    """
+
+
+def _import_command(source: str, example: str, layouts: str) -> None:
+    @import_group.command(
+        source,
+        help=(
+            f"Import {source.upper()} event files ({layouts}; plain or .zip) into a store, all "
+            "or nothing. Each event is what its source says (a claim); importing the same "
+            "files again changes nothing. A bad row stops the import with its file, line and "
+            f"column, and nothing is written.\n\nExample: {example}"
+        ),
+    )
+    @click.argument(
+        "files",
+        nargs=-1,
+        required=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    )
+    @store_options
+    @click.option(
+        "--skip-bad",
+        "skip_bad",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="REJECTS.tsv",
+        help="Write bad rows there (file, line, column, reason, row) and import the rest.",
+    )
+    @format_option("text", "json", default="text")
+    @_fail_cleanly
+    def command(
+        files: tuple[Path, ...],
+        db: Path | None,
+        uri: str | None,
+        username: str | None,
+        password: str | None,
+        database: str | None,
+        skip_bad: Path | None,
+        fmt: str,
+    ) -> None:
+        from kg.importers.core import import_files
+
+        with open_store_from_options(
+            db, uri, username, password, database, read_only=False
+        ) as store:
+            report = import_files(store, source, list(files), skip_bad=skip_bad)
+        where = f"Neo4j {uri}" if uri and db is None else str(db or DEFAULT_DB)
+        summary = report.as_dict(where)
+        if fmt == "json":
+            click.echo(json.dumps(summary, indent=2))
+            return
+        for info in report.files:
+            click.echo(
+                f"{info['file']}: {info['layout']}, {info['rows']} rows, {info['events']} "
+                f"events" + (f", {info['rejected']} rejected" if info["rejected"] else "")
+            )
+        load = report.load
+        click.echo(
+            f"Imported {report.events} events from {report.documents} documents into {where}: "
+            f"{load.nodes_created + load.edges_created} created, "
+            f"{load.nodes_updated + load.edges_updated} updated, {load.unchanged} unchanged"
+            + f"; actors: {report.actors_matched} found in the store, {report.actors_created} new"
+            + (f", {report.merged} events merged from several sources" if report.merged else "")
+            + (f"; {report.rejected} rows rejected to {skip_bad}" if skip_bad else "")
+            + (
+                f"; {report.actors_left_out} actors left out (regions, roles without a country)"
+                if report.actors_left_out
+                else ""
+            )
+            + "."
+        )
+
+
+_import_command(
+    "gdelt",
+    "kg import gdelt 20250517.export.CSV.zip --db kg.lbug",
+    "1.0 daily: 58 columns, 1.0 backfile: 57, 2.0: 61, detected per file",
+)
+_import_command(
+    "icews",
+    "kg import icews events.2018.tab --skip-bad rejects.tsv",
+    "tab-separated with their header",
+)

@@ -21,12 +21,12 @@ as the documents published by a day describe it.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.claims import ClaimConflict, Statement, as_of, decode, published_dates
+from kg.claims import ClaimConflict, Statement, as_of, decode, keep_starts, published_dates
 from kg.errors import FactsError, KGError, StoreError
 from kg.facts import FactsFile, combine, read_files
 from kg.model import Edge, Graph
@@ -94,30 +94,62 @@ def _held_statements(
     return held, around
 
 
-def _old_elements(around: Graph, ids: Iterable[str], ont: Ontology) -> Graph:
-    """What the store holds for these nodes: them, their links and claims, their interactions."""
+def _stored_interactions(
+    store: Any, around: Graph, events: Iterable[str], ont: Ontology
+) -> dict[str, list[Edge]]:
+    """The interactions the store holds for these events, by event id.
+
+    A directed event's are derived again from its roles (from its initiators: the same edges
+    whatever the order of the roles). An undirected event's are read from the store: they start
+    at the participant that came first when they were written, and the store gives roles back
+    in an order of its own (Neo4j's is arbitrary), so deriving them again could name other edges.
+    """
     from kg.facts import interaction_edges
 
-    old = Graph()
+    wanted = set(events)
     roles = frozenset(ont.actor_role_types)
+    given: dict[str, list[Edge]] = {}
+    for edge in around.edges.values():
+        if edge.source in wanted and edge.type in roles:
+            given.setdefault(edge.source, []).append(edge)
+    found: dict[str, list[Edge]] = {}
+    undirected: set[str] = set()
+    for event_id, edges in given.items():
+        if any(e.type == ont.initiator_type for e in edges):
+            found[event_id] = interaction_edges(around.nodes[event_id], edges, ont)
+        else:
+            undirected.add(event_id)
+    actors = sorted({e.target for event_id in undirected for e in given[event_id]})
+    if actors:
+        for edge in store.neighbourhood(actors).edges.values():
+            event = edge.properties.get("event")
+            if edge.type == ont.interaction_type and event in undirected:
+                found.setdefault(str(event), []).append(edge)
+    return found
+
+
+def _old_elements(
+    around: Graph, ids: Iterable[str], ont: Ontology, interactions: Mapping[str, list[Edge]]
+) -> Graph:
+    """What the store holds for these nodes: them, their links and claims, their interactions."""
+    old = Graph()
+    interaction = ont.interaction_type
+    out: dict[str, list[Edge]] = {}
+    for edge in around.edges.values():
+        # An actor's interactions belong to their events: only a touched event's are replaced.
+        if edge.type != interaction:
+            out.setdefault(edge.source, []).append(edge)
     for node_id in ids:
         node = around.nodes.get(node_id)
         if node is None:
             continue
         old.nodes[node_id] = node
-        # An actor's interactions belong to their events: only a touched event's are replaced.
-        given = [
-            e
-            for e in around.edges.values()
-            if e.source == node_id and e.type != ont.interaction_type
-        ]
-        for edge in given:
+        for edge in out.get(node_id, ()):
             old.edges[edge.id] = edge
             if edge.type == ont.claim_type:
                 old.nodes[edge.target] = around.nodes[edge.target]
-        if node.label in ont.event_labels:
-            for derived in interaction_edges(node, [e for e in given if e.type in roles], ont):
-                old.edges[derived.id] = derived
+        for held in interactions.get(node_id, ()):
+            old.edges[held.id] = held
     return old
 
 
@@ -149,7 +181,9 @@ def plan_load(store: Any, files: Sequence[FactsFile], ont: Ontology | None = Non
     others = {st.document for sts in held.values() for st in sts if st.document}
     published = _published(store, others, ont)
     new = combine(files, held, published, ont)
-    old = _old_elements(around, touched, ont)
+    stored = _stored_interactions(store, around, touched, ont)
+    keep_starts(new, (e for edges in stored.values() for e in edges), ont)
+    old = _old_elements(around, touched, ont, stored)
     change = Change(write=new, documents=sorted(loading), touched=len(touched))
     _difference(old, new, change)
     return change
@@ -222,7 +256,9 @@ def plan_unload(store: Any, document: str, ont: Ontology | None = None) -> Chang
     for node_id in gone:
         for edge_id in [e.id for e in new.edges.values() if e.target == node_id]:
             del new.edges[edge_id]
-    old = _old_elements(around, touched, ont)
+    stored = _stored_interactions(store, around, touched, ont)
+    keep_starts(new, (e for edges in stored.values() for e in edges), ont)
+    old = _old_elements(around, touched, ont, stored)
     change = Change(write=new, documents=[document], touched=len(touched))
     for node_id in gone:
         change.remove.nodes[node_id] = old.nodes[node_id]

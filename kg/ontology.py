@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
@@ -150,7 +150,7 @@ class Ontology:
 
     # -- labels ------------------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def node_labels(self) -> list[str]:
         """Concrete classes, in ontology order: the labels a node may have."""
         return [c.name for c in self.classes.values() if not c.abstract]
@@ -175,17 +175,17 @@ class Ontology:
     def _local(self, iri: URIRef) -> str:
         return str(iri)[len(str(KG)) :]
 
-    @property
+    @cached_property
     def actor_labels(self) -> list[str]:
         """Labels of actors (persons, countries, organisations)."""
         return self.subclasses(self._local(_ACTOR))
 
-    @property
+    @cached_property
     def event_labels(self) -> list[str]:
         """Labels of events (calls, negotiations ...)."""
         return self.subclasses(self._local(_EVENT))
 
-    @property
+    @cached_property
     def source_labels(self) -> list[str]:
         """Labels of sources (articles, posts, reports, statements)."""
         return self.subclasses(self._local(_SOURCE))
@@ -195,7 +195,7 @@ class Ontology:
     def _type_of(self, iri: URIRef) -> str:
         return relationship_type_name(self._local(iri))
 
-    @property
+    @cached_property
     def initiator_type(self) -> str:
         """The event role whose actor starts the event (the caller)."""
         return self._type_of(_INITIATOR)
@@ -210,33 +210,33 @@ class Ontology:
         """The relationship from a fact to the source that states it."""
         return self._type_of(_ACCORDING_TO)
 
-    @property
+    @cached_property
     def actor_role_types(self) -> list[str]:
         """Relationship types from an event to its actors, initiator first."""
         roles = [r.type for r in self.relationships.values() if r.actor_role]
         return sorted(roles, key=lambda t: t != self.initiator_type)
 
-    @property
+    @cached_property
     def realisation_type(self) -> str:
         """The relationship from an event to the earlier plans it carries out."""
         return self._type_of(_REALISES)
 
-    @property
+    @cached_property
     def claim_type(self) -> str:
         """The derived relationship from a fact to the claims of its sources."""
         return self._type_of(_HAS_CLAIM)
 
-    @property
+    @cached_property
     def claim_label(self) -> str:
         """The label of claims: what one source says about one fact."""
         return self._local(_CLAIM)
 
-    @property
+    @cached_property
     def fact_labels(self) -> list[str]:
         """Labels a facts file may give a node: every concrete class kg does not compute."""
         return [c.name for c in self.classes.values() if not c.abstract and not c.computed]
 
-    @property
+    @cached_property
     def interaction_type(self) -> str:
         """The derived actor-to-actor relationship type."""
         derived = [

@@ -38,7 +38,9 @@ PARAMETERS: dict[str, list[tuple[str, str, object]]] = {
     "actor_timeline": [("actor", "string", "donald-trump")],
     "call_topics": [("call", "string", None)],
     "calls": [("status", "string", None)],
+    "conflicts": [],
     "date_resolutions": [],
+    "fact_history": [("fact", "string", "call-trump-putin-2025-05-19")],
     "fact_sources": [("fact", "string", "demand-withdrawal-2025-05-16")],
     "facts_by_status": [("status", "string", None)],
     "interaction_degree": [("min_degree", "integer", 1)],
@@ -56,6 +58,98 @@ PARAMETERS: dict[str, list[tuple[str, str, object]]] = {
 VARIANTS = {
     name: {"ladybug", "neo4j"} for name in ("calls", "shortest_path", "sources", "upcoming_calls")
 }
+
+CONFLICTS_COLUMNS = [
+    "fact",
+    "name",
+    "disputed",
+    "source",
+    "published",
+    "status",
+    "date",
+    "local_time",
+    "time_zone",
+]
+HISTORY_COLUMNS = [
+    "fact",
+    "source",
+    "published",
+    "status",
+    "date",
+    "date_precision",
+    "local_time",
+    "time_zone",
+    "utc_time",
+    "quote",
+    "quote_start",
+    "quote_end",
+]
+# What each report says of the Monday call, in publication order (the article, then the three
+# follow-up reports of kg/data/followups).
+HISTORY_ROWS = [
+    [
+        "call-trump-putin-2025-05-19",
+        "article-2025-05-17",
+        "2025-05-17",
+        "announced",
+        "2025-05-19",
+        "minute",
+        "10:00",
+        "unknown",
+        None,
+        (
+            "La conversation aura lieu à 10 heures le lundi 19 mai, "
+            "sans que le fuseau horaire soit précisé."
+        ),
+        386,
+        481,
+    ],
+    [
+        "call-trump-putin-2025-05-19",
+        "followup-2025-05-19-matin",
+        "2025-05-19",
+        "announced",
+        "2025-05-19",
+        "minute",
+        "17:00",
+        "Europe/Moscow",
+        "2025-05-19T14:00:00Z",
+        (
+            "la conversation téléphonique entre Vladimir Poutine et Donald Trump "
+            "se tiendrait dans la journée, à 17h00 heure de Moscou"
+        ),
+        132,
+        253,
+    ],
+    [
+        "call-trump-putin-2025-05-19",
+        "followup-2025-05-19-soir",
+        "2025-05-19",
+        "occurred",
+        "2025-05-19",
+        "day",
+        None,
+        None,
+        None,
+        "Donald Trump et Vladimir Poutine ont eu lundi l'entretien téléphonique annoncé",
+        80,
+        158,
+    ],
+    [
+        "call-trump-putin-2025-05-19",
+        "followup-2025-05-20",
+        "2025-05-20",
+        "occurred",
+        "2025-05-19",
+        "day",
+        None,
+        None,
+        None,
+        "L'appel de lundi entre Donald Trump et Vladimir Poutine",
+        251,
+        306,
+    ],
+]
 
 DEFAULT_ANSWERS = {
     "actor_timeline": (
@@ -156,6 +250,7 @@ DEFAULT_ANSWERS = {
             "date",
             "local_time",
             "time_zone",
+            "utc_time",
             "status",
             "sources",
         ],
@@ -165,6 +260,7 @@ DEFAULT_ANSWERS = {
                 [],
                 ["Donald Trump", "Vladimir Putin"],
                 "2025-03-18",
+                None,
                 None,
                 None,
                 "occurred",
@@ -177,6 +273,7 @@ DEFAULT_ANSWERS = {
                 "2025-05-17",
                 None,
                 None,
+                None,
                 "occurred",
                 ["post-rubio-x-2025-05-17", "statement-russian-foreign-ministry-2025-05-17"],
             ],
@@ -185,6 +282,7 @@ DEFAULT_ANSWERS = {
                 ["Donald Trump"],
                 ["NATO"],
                 "2025-05-19",
+                None,
                 None,
                 None,
                 "planned",
@@ -197,6 +295,7 @@ DEFAULT_ANSWERS = {
                 "2025-05-19",
                 "10:00",
                 "unknown",
+                None,
                 "announced",
                 ["post-trump-truth-social-2025-05-17"],
             ],
@@ -207,11 +306,14 @@ DEFAULT_ANSWERS = {
                 "2025-05-19",
                 None,
                 None,
+                None,
                 "planned",
                 ["post-trump-truth-social-2025-05-17"],
             ],
         ],
     ),
+    # The article is one document: no two sources of one day disagree.
+    "conflicts": (CONFLICTS_COLUMNS, []),
     "date_resolutions": (
         ["fact", "date", "date_end", "date_precision", "date_qualifier", "date_resolution"],
         [
@@ -306,6 +408,8 @@ DEFAULT_ANSWERS = {
             ],
         ],
     ),
+    # A fact one document describes is its own claim: one row.
+    "fact_history": (HISTORY_COLUMNS, [HISTORY_ROWS[0]]),
     "fact_sources": (
         [
             "fact",
@@ -360,119 +464,165 @@ DEFAULT_ANSWERS = {
         ],
     ),
     "facts_by_status": (
-        ["fact", "name", "date", "status"],
+        ["fact", "name", "date", "status", "realised_by", "realised_status"],
         [
-            ["russian-invasion-of-ukraine", "Russian invasion of Ukraine", "2022-02", "occurred"],
+            [
+                "russian-invasion-of-ukraine",
+                "Russian invasion of Ukraine",
+                "2022-02",
+                "occurred",
+                [],
+                [],
+            ],
             [
                 "call-trump-putin-2025-03-18",
                 "Trump-Putin call of 18 March 2025",
                 "2025-03-18",
                 "occurred",
+                [],
+                [],
             ],
             [
                 "agreement-prisoner-exchange-2025-05-16",
                 "Russia-Ukraine prisoner exchange agreement",
                 "2025-05-16",
                 "occurred",
+                [],
+                [],
             ],
             [
                 "agreement-truce-2025-05-16",
                 "Russia-Ukraine truce agreement (not reached)",
                 "2025-05-16",
                 "not_reached",
+                [],
+                [],
             ],
             [
                 "attacks-russia-ukraine-2025-05-16-night",
-                ("Russian attacks on Ukraine overnight from Friday to Saturday"),
+                "Russian attacks on Ukraine overnight from Friday to Saturday",
                 "2025-05-16",
                 "occurred",
+                [],
+                [],
             ],
             [
                 "demand-withdrawal-2025-05-16",
-                ("Russian negotiators demand Ukraine's withdrawal before any ceasefire"),
+                "Russian negotiators demand Ukraine's withdrawal before any ceasefire",
                 "2025-05-16",
                 "occurred",
+                [],
+                [],
             ],
             [
                 "negotiation-istanbul-2025-05-16",
                 "Russia-Ukraine direct talks in Istanbul",
                 "2025-05-16",
                 "occurred",
+                [],
+                [],
             ],
             [
                 "announcement-trump-truth-social-2025-05-17",
-                ("Trump announces on Truth Social a call with Putin on Monday"),
+                "Trump announces on Truth Social a call with Putin on Monday",
                 "2025-05-17",
                 "occurred",
+                [],
+                [],
             ],
-            ["call-rubio-lavrov-2025-05-17", "Rubio calls Lavrov", "2025-05-17", "occurred"],
+            [
+                "call-rubio-lavrov-2025-05-17",
+                "Rubio calls Lavrov",
+                "2025-05-17",
+                "occurred",
+                [],
+                [],
+            ],
             [
                 "endorsement-rubio-istanbul-agreements",
-                ("Rubio welcomes the Istanbul agreements, notably the prisoner exchange"),
+                "Rubio welcomes the Istanbul agreements, notably the prisoner exchange",
                 "2025-05-17",
                 "occurred",
+                [],
+                [],
             ],
             [
                 "mediation-offer-us-2025-05-17",
-                ("The United States are ready to continue their mediation efforts"),
+                "The United States are ready to continue their mediation efforts",
                 "2025-05-17",
                 "occurred",
+                [],
+                [],
             ],
             [
                 "proposal-us-peace-plan",
                 "The United States presented a solid peace plan",
                 "2025-05-17",
                 "occurred",
+                [],
+                [],
             ],
             [
                 "call-trump-nato-members-after-2025-05-19",
-                ("Trump's planned call with several NATO members after the call with Putin"),
+                "Trump's planned call with several NATO members after the call with Putin",
                 "2025-05-19",
                 "planned",
+                [],
+                [],
             ],
             [
                 "call-trump-putin-2025-05-19",
                 "Trump-Putin call on Monday 19 May at 10:00",
                 "2025-05-19",
                 "announced",
+                [],
+                [],
             ],
             [
                 "call-trump-zelenskyy-after-2025-05-19",
-                ("Trump's planned call with Zelensky after the call with Putin"),
+                "Trump's planned call with Zelensky after the call with Putin",
                 "2025-05-19",
                 "planned",
+                [],
+                [],
             ],
             [
                 "ceasefire-hoped-2025-05-19",
                 "Ceasefire between Russia and Ukraine (hoped for by Trump)",
                 "2025-05-19",
                 "hoped",
+                [],
+                [],
             ],
             [
                 "withdrawal-from-claimed-regions",
-                ("Ukrainian withdrawal from the regions Moscow claims (demanded)"),
+                "Ukrainian withdrawal from the regions Moscow claims (demanded)",
                 None,
                 "demanded",
+                [],
+                [],
             ],
         ],
     ),
+    # The call of 18 March, the Istanbul talks and the hoped ceasefire name no initiator: they
+    # count as undirected for both ends, not as initiated by Putin or Russia.
     "interaction_degree": (
-        ["actor", "name", "out_degree", "in_degree", "degree", "partners"],
+        ["actor", "name", "out_degree", "in_degree", "undirected_degree", "degree", "partners"],
         [
-            ["ukraine", "Ukraine", 0, 5, 5, 3],
-            ["donald-trump", "Donald Trump", 3, 1, 4, 3],
-            ["russia", "Russia", 3, 1, 4, 2],
-            ["united-states", "United States", 2, 0, 2, 2],
-            ["vladimir-putin", "Vladimir Putin", 1, 1, 2, 1],
-            ["marco-rubio", "Marco Rubio", 1, 0, 1, 1],
-            ["nato", "NATO", 0, 1, 1, 1],
-            ["russian-armed-forces", "Russian Armed Forces", 1, 0, 1, 1],
-            ["sergey-lavrov", "Sergey Lavrov", 0, 1, 1, 1],
-            ["volodymyr-zelenskyy", "Volodymyr Zelenskyy", 0, 1, 1, 1],
+            ["ukraine", "Ukraine", 0, 3, 2, 5, 3],
+            ["donald-trump", "Donald Trump", 3, 0, 1, 4, 3],
+            ["russia", "Russia", 1, 1, 2, 4, 2],
+            ["united-states", "United States", 2, 0, 0, 2, 2],
+            ["vladimir-putin", "Vladimir Putin", 0, 1, 1, 2, 1],
+            ["marco-rubio", "Marco Rubio", 1, 0, 0, 1, 1],
+            ["nato", "NATO", 0, 1, 0, 1, 1],
+            ["russian-armed-forces", "Russian Armed Forces", 1, 0, 0, 1, 1],
+            ["sergey-lavrov", "Sergey Lavrov", 0, 1, 0, 1, 1],
+            ["volodymyr-zelenskyy", "Volodymyr Zelenskyy", 0, 1, 0, 1, 1],
         ],
     ),
     "interactions": (
-        ["source", "target", "event", "event_type", "date", "status"],
+        ["source", "target", "event", "event_type", "date", "status", "directed"],
         [
             [
                 "vladimir-putin",
@@ -481,6 +631,7 @@ DEFAULT_ANSWERS = {
                 "Call",
                 "2025-03-18",
                 "occurred",
+                False,
             ],
             [
                 "russian-armed-forces",
@@ -489,6 +640,7 @@ DEFAULT_ANSWERS = {
                 "MilitaryAction",
                 "2025-05-16",
                 "occurred",
+                True,
             ],
             [
                 "russia",
@@ -497,6 +649,7 @@ DEFAULT_ANSWERS = {
                 "Demand",
                 "2025-05-16",
                 "occurred",
+                True,
             ],
             [
                 "russia",
@@ -505,6 +658,7 @@ DEFAULT_ANSWERS = {
                 "Negotiation",
                 "2025-05-16",
                 "occurred",
+                False,
             ],
             [
                 "marco-rubio",
@@ -513,6 +667,7 @@ DEFAULT_ANSWERS = {
                 "Call",
                 "2025-05-17",
                 "occurred",
+                True,
             ],
             [
                 "united-states",
@@ -521,6 +676,7 @@ DEFAULT_ANSWERS = {
                 "MediationOffer",
                 "2025-05-17",
                 "occurred",
+                True,
             ],
             [
                 "united-states",
@@ -529,6 +685,7 @@ DEFAULT_ANSWERS = {
                 "MediationOffer",
                 "2025-05-17",
                 "occurred",
+                True,
             ],
             [
                 "donald-trump",
@@ -537,6 +694,7 @@ DEFAULT_ANSWERS = {
                 "Call",
                 "2025-05-19",
                 "planned",
+                True,
             ],
             [
                 "donald-trump",
@@ -545,6 +703,7 @@ DEFAULT_ANSWERS = {
                 "Call",
                 "2025-05-19",
                 "announced",
+                True,
             ],
             [
                 "donald-trump",
@@ -553,8 +712,17 @@ DEFAULT_ANSWERS = {
                 "Call",
                 "2025-05-19",
                 "planned",
+                True,
             ],
-            ["russia", "ukraine", "ceasefire-hoped-2025-05-19", "Ceasefire", "2025-05-19", "hoped"],
+            [
+                "russia",
+                "ukraine",
+                "ceasefire-hoped-2025-05-19",
+                "Ceasefire",
+                "2025-05-19",
+                "hoped",
+                False,
+            ],
         ],
     ),
     "mediators": (
@@ -839,6 +1007,7 @@ OVERRIDE_ANSWERS = [
             "date",
             "local_time",
             "time_zone",
+            "utc_time",
             "status",
             "sources",
         ],
@@ -848,6 +1017,7 @@ OVERRIDE_ANSWERS = [
                 ["Donald Trump"],
                 ["NATO"],
                 "2025-05-19",
+                None,
                 None,
                 None,
                 "planned",
@@ -860,6 +1030,7 @@ OVERRIDE_ANSWERS = [
                 "2025-05-19",
                 None,
                 None,
+                None,
                 "planned",
                 ["post-trump-truth-social-2025-05-17"],
             ],
@@ -868,24 +1039,26 @@ OVERRIDE_ANSWERS = [
     (
         "facts_by_status",
         {"status": "not_reached"},
-        ["fact", "name", "date", "status"],
+        ["fact", "name", "date", "status", "realised_by", "realised_status"],
         [
             [
                 "agreement-truce-2025-05-16",
                 "Russia-Ukraine truce agreement (not reached)",
                 "2025-05-16",
                 "not_reached",
-            ],
+                [],
+                [],
+            ]
         ],
     ),
     (
         "interaction_degree",
         {"min_degree": "3"},
-        ["actor", "name", "out_degree", "in_degree", "degree", "partners"],
+        ["actor", "name", "out_degree", "in_degree", "undirected_degree", "degree", "partners"],
         [
-            ["ukraine", "Ukraine", 0, 5, 5, 3],
-            ["donald-trump", "Donald Trump", 3, 1, 4, 3],
-            ["russia", "Russia", 3, 1, 4, 2],
+            ["ukraine", "Ukraine", 0, 3, 2, 5, 3],
+            ["donald-trump", "Donald Trump", 3, 0, 1, 4, 3],
+            ["russia", "Russia", 1, 1, 2, 4, 2],
         ],
     ),
     (
@@ -1105,7 +1278,7 @@ OVERRIDE_ANSWERS = [
     (
         "interactions",
         {"status": "planned"},
-        ["source", "target", "event", "event_type", "date", "status"],
+        ["source", "target", "event", "event_type", "date", "status", "directed"],
         [
             [
                 "donald-trump",
@@ -1114,6 +1287,7 @@ OVERRIDE_ANSWERS = [
                 "Call",
                 "2025-05-19",
                 "planned",
+                True,
             ],
             [
                 "donald-trump",
@@ -1122,7 +1296,216 @@ OVERRIDE_ANSWERS = [
                 "Call",
                 "2025-05-19",
                 "planned",
+                True,
             ],
+        ],
+    ),
+]
+
+# After the follow-up reports (kg/data/followups): the Monday call occurred at 17:00 Moscow time
+# (14:00 UTC), one call with Zelensky and European leaders carried out the article's two planned
+# calls (REALISES), so no call is upcoming any more, and no two reports of one day disagree.
+GROWN_ANSWERS = [
+    ("fact_history", {}, HISTORY_COLUMNS, HISTORY_ROWS),
+    ("conflicts", {}, CONFLICTS_COLUMNS, []),
+    (
+        "calls",
+        {},
+        [
+            "call_id",
+            "callers",
+            "participants",
+            "date",
+            "local_time",
+            "time_zone",
+            "utc_time",
+            "status",
+            "sources",
+        ],
+        [
+            [
+                "call-trump-putin-2025-03-18",
+                [],
+                ["Donald Trump", "Vladimir Putin"],
+                "2025-03-18",
+                None,
+                None,
+                None,
+                "occurred",
+                ["article-2025-05-17"],
+            ],
+            [
+                "call-rubio-lavrov-2025-05-17",
+                ["Marco Rubio"],
+                ["Sergey Lavrov"],
+                "2025-05-17",
+                None,
+                None,
+                None,
+                "occurred",
+                ["post-rubio-x-2025-05-17", "statement-russian-foreign-ministry-2025-05-17"],
+            ],
+            [
+                "call-starmer-leaders-2025-05-18",
+                ["Keir Starmer"],
+                ["France", "Germany", "Italy", "United States"],
+                "2025-05-18",
+                None,
+                None,
+                None,
+                "occurred",
+                ["statement-downing-street-2025-05-18"],
+            ],
+            [
+                "call-trump-nato-members-after-2025-05-19",
+                ["Donald Trump"],
+                ["NATO"],
+                "2025-05-19",
+                None,
+                None,
+                None,
+                "planned",
+                ["post-trump-truth-social-2025-05-17"],
+            ],
+            [
+                "call-trump-putin-2025-05-19",
+                ["Donald Trump"],
+                ["Vladimir Putin"],
+                "2025-05-19",
+                "17:00",
+                "Europe/Moscow",
+                "2025-05-19T14:00:00Z",
+                "occurred",
+                [
+                    "followup-2025-05-20",
+                    "post-trump-truth-social-2025-05-17",
+                    "report-reuters-2025-05-19",
+                    "statement-kremlin-peskov-2025-05-19",
+                ],
+            ],
+            [
+                "call-trump-zelenskyy-after-2025-05-19",
+                ["Donald Trump"],
+                ["Volodymyr Zelenskyy"],
+                "2025-05-19",
+                None,
+                None,
+                None,
+                "planned",
+                ["post-trump-truth-social-2025-05-17"],
+            ],
+            [
+                "call-trump-zelenskyy-european-leaders-2025-05-19",
+                ["Donald Trump"],
+                [
+                    "Alexander Stubb",
+                    "Friedrich Merz",
+                    "Ursula von der Leyen",
+                    "Volodymyr Zelenskyy",
+                ],
+                "2025-05-19",
+                None,
+                None,
+                None,
+                "occurred",
+                ["followup-2025-05-19-soir"],
+            ],
+        ],
+    ),
+    (
+        "upcoming_calls",
+        {"after": "2025-05-17"},
+        [
+            "call_id",
+            "date",
+            "date_qualifier",
+            "local_time",
+            "time_zone",
+            "status",
+            "callers",
+            "participants",
+            "announced_in",
+        ],
+        [],
+    ),
+    (
+        "facts_by_status",
+        {"status": "planned"},
+        ["fact", "name", "date", "status", "realised_by", "realised_status"],
+        [
+            [
+                "call-trump-nato-members-after-2025-05-19",
+                "Trump's planned call with several NATO members after the call with Putin",
+                "2025-05-19",
+                "planned",
+                ["call-trump-zelenskyy-european-leaders-2025-05-19"],
+                ["occurred"],
+            ],
+            [
+                "call-trump-zelenskyy-after-2025-05-19",
+                "Trump's planned call with Zelensky after the call with Putin",
+                "2025-05-19",
+                "planned",
+                ["call-trump-zelenskyy-european-leaders-2025-05-19"],
+                ["occurred"],
+            ],
+            [
+                "proposal-russia-ceasefire-conditions",
+                "Russia's conditions for a ceasefire in Ukraine, expected by Rubio within days",
+                "2025-05-20",
+                "planned",
+                [],
+                [],
+            ],
+        ],
+    ),
+]
+
+# Two reports of Sunday 18 May, written below, disagree on the status of the Monday call: both
+# claims are listed, and the call keeps what the article said the day before.
+DISPUTED_ANSWERS = [
+    (
+        "conflicts",
+        {},
+        CONFLICTS_COLUMNS,
+        [
+            [
+                "call-trump-putin-2025-05-19",
+                "Trump-Putin call on Monday 19 May at 10:00",
+                ["status"],
+                source,
+                "2025-05-18",
+                status,
+                None,
+                None,
+                None,
+            ]
+            for source, status in (("says-hoped", "hoped"), ("says-planned", "planned"))
+        ],
+    ),
+    (
+        "fact_history",
+        {},
+        HISTORY_COLUMNS,
+        [
+            HISTORY_ROWS[0],
+            ["call-trump-putin-2025-05-19", "says-hoped", "2025-05-18", "hoped"] + [None] * 8,
+            ["call-trump-putin-2025-05-19", "says-planned", "2025-05-18", "planned"] + [None] * 8,
+        ],
+    ),
+    (
+        "facts_by_status",
+        {"status": "announced"},
+        ["fact", "name", "date", "status", "realised_by", "realised_status"],
+        [
+            [
+                "call-trump-putin-2025-05-19",
+                "Trump-Putin call on Monday 19 May at 10:00",
+                "2025-05-19",
+                "announced",
+                [],
+                [],
+            ]
         ],
     ),
 ]
@@ -1179,6 +1562,85 @@ def sample_store(request):
     return request.getfixturevalue(f"{request.param}_sample")
 
 
+FOLLOWUPS = sorted((sample_facts_path().parent / "followups").glob("*.facts.yaml"))
+
+DISPUTING_REPORT = """\
+kg: 1
+document:
+  id: {name}
+  type: Article
+  text: {name}.txt
+  name: Report {name}
+  published: "2025-05-18"
+nodes:
+  - id: call-trump-putin-2025-05-19
+    type: Call
+    name: Trump-Putin call on Monday 19 May at 10:00
+    status: {status}
+"""
+
+
+def _ladybug_store(folder, graph):
+    from kg.stores.ladybug import LadybugStore
+
+    store = LadybugStore(folder / "kg.lbug")
+    store.load(graph)
+    return store
+
+
+@pytest.fixture(scope="module")
+def grown_graph():
+    """The article and its three follow-up reports."""
+    return load_facts(sample_facts_path(), *FOLLOWUPS)
+
+
+@pytest.fixture(scope="module")
+def disputed_graph(tmp_path_factory):
+    """The article and two reports of one day that disagree on the status of a call."""
+    folder = tmp_path_factory.mktemp("disputed")
+    paths = []
+    for name, status in (("says-planned", "planned"), ("says-hoped", "hoped")):
+        (folder / f"{name}.txt").write_text("Texte du rapport.", encoding="utf-8")
+        path = folder / f"{name}.facts.yaml"
+        path.write_text(DISPUTING_REPORT.format(name=name, status=status), encoding="utf-8")
+        paths.append(path)
+    return load_facts(sample_facts_path(), *paths)
+
+
+@pytest.fixture(scope="module")
+def ladybug_grown(tmp_path_factory, grown_graph):
+    store = _ladybug_store(tmp_path_factory.mktemp("grown"), grown_graph)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def ladybug_disputed(tmp_path_factory, disputed_graph):
+    store = _ladybug_store(tmp_path_factory.mktemp("disputed-store"), disputed_graph)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def neo4j_grown(neo4j_database, grown_graph):
+    return neo4j_database.holding("grown", grown_graph)
+
+
+@pytest.fixture
+def neo4j_disputed(neo4j_database, disputed_graph):
+    return neo4j_database.holding("disputed", disputed_graph)
+
+
+@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def grown_store(request):
+    return request.getfixturevalue(f"{request.param}_grown")
+
+
+@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def disputed_store(request):
+    return request.getfixturevalue(f"{request.param}_disputed")
+
+
 # ------------------------------------------------------------------------------------ headers
 
 
@@ -1208,11 +1670,13 @@ def test_every_query_has_a_complete_header(name):
         assert "//" not in text.splitlines()[0], "the header is not sent to the engine"
 
 
-def test_every_example_runs_as_written(ladybug_sample):
+def test_every_example_runs_as_written(ladybug_sample, ladybug_disputed):
     for query in list_queries():
         words = shlex.split(query.example)[3:]
         overrides = dict(split_param(w) for w in words[1::2])
-        result = run_query(ladybug_sample, query, overrides)
+        # Only reports of one day that disagree give conflicts an answer.
+        store = ladybug_disputed if query.name == "conflicts" else ladybug_sample
+        result = run_query(store, query, overrides)
         assert result.rows, f"the example of {query.name} answers nothing"
 
 
@@ -1236,6 +1700,70 @@ def test_answer_with_parameters(sample_store, name, overrides, columns, rows):
     result = run_query(sample_store, name, overrides)
     assert result.columns == columns
     assert result.rows == rows
+
+
+def test_an_interaction_without_a_named_initiator_is_undirected(sample_store):
+    """No source says who called on 18 March; Rubio called Lavrov. Booleans on both engines."""
+    result = run_query(sample_store, "interactions")
+    event, directed = result.columns.index("event"), result.columns.index("directed")
+    by_event = {row[event]: row[directed] for row in result.rows}
+    assert by_event["call-trump-putin-2025-03-18"] is False
+    assert by_event["call-rubio-lavrov-2025-05-17"] is True
+    degree = run_query(sample_store, "interaction_degree")
+    putin = next(
+        dict(zip(degree.columns, r, strict=True)) for r in degree.rows if r[0] == "vladimir-putin"
+    )
+    # Putin is the first participant of the call of 18 March, not its initiator.
+    assert (putin["out_degree"], putin["undirected_degree"]) == (0, 1)
+
+
+# ------------------------------------------------------------------------------------ follow-ups
+
+
+@pytest.mark.parametrize(
+    ("name", "overrides", "columns", "rows"),
+    GROWN_ANSWERS,
+    ids=[f"{c[0]}-{'-'.join(c[1].values())}".rstrip("-") for c in GROWN_ANSWERS],
+)
+def test_answer_after_the_followups(grown_store, name, overrides, columns, rows):
+    result = run_query(grown_store, name, overrides)
+    assert result.columns == columns
+    assert result.rows == rows
+
+
+@pytest.mark.parametrize(
+    ("name", "overrides", "columns", "rows"),
+    DISPUTED_ANSWERS,
+    ids=[f"{c[0]}-{'-'.join(c[1].values())}".rstrip("-") for c in DISPUTED_ANSWERS],
+)
+def test_answer_when_reports_of_one_day_disagree(disputed_store, name, overrides, columns, rows):
+    result = run_query(disputed_store, name, overrides)
+    assert result.columns == columns
+    assert result.rows == rows
+
+
+def grown_cases(store):
+    """(query, parameters) pairs over the article and its follow-ups: every query with its
+    defaults, and the history of every fact."""
+    facts = run_query(store, "facts_by_status").rows
+    cases = [(q.name, {}) for q in list_queries()]
+    cases += [(name, {"status": s}) for name in ("calls", "facts_by_status") for s in STATUSES]
+    cases += [("fact_history", {"fact": row[0]}) for row in facts]
+    cases += [("upcoming_calls", {"after": day}) for day in ("2025-05-01", "2025-05-19")]
+    return cases
+
+
+STATUSES = ("occurred", "planned", "announced", "not_reached")
+
+
+@pytest.mark.neo4j
+def test_the_engines_agree_after_the_followups(ladybug_grown, neo4j_grown):
+    differ = []
+    for name, params in grown_cases(ladybug_grown):
+        ours, theirs = run_query(ladybug_grown, name, params), run_query(neo4j_grown, name, params)
+        if (ours.columns, ours.rows) != (theirs.columns, theirs.rows):
+            differ.append((name, params))
+    assert differ == []
 
 
 # ------------------------------------------------------------------------------------ a corpus
@@ -1289,6 +1817,8 @@ def corpus_cases(store):
     pairs = [tuple(last), tuple(persons[:2]), (persons[0], persons[3]), (actors[2], actors[3])]
     cases += [("shortest_path", {"from": a, "to": b}) for a, b in pairs]
     cases += [("upcoming_calls", {"after": day}) for day in ("2025-01-01", "2025-05-17")]
+    cases += [("fact_history", {"fact": f}) for f in ids("Call", limit=2) + ids("Demand", limit=1)]
+    cases.append(("conflicts", {}))
     return cases
 
 
@@ -1296,7 +1826,8 @@ def test_corpus_cases_reach_every_query_with_answers(ladybug_corpus):
     cases = corpus_cases(ladybug_corpus)
     assert {name for name, _ in cases} == set(PARAMETERS)
     answered = {name for name, params in cases if run_query(ladybug_corpus, name, params).rows}
-    assert answered == set(PARAMETERS)
+    # A generated corpus describes each fact in one document: it has no claims to disagree.
+    assert answered == set(PARAMETERS) - {"conflicts"}
 
 
 @pytest.mark.neo4j
@@ -1567,3 +2098,23 @@ def test_the_library_rules(change, message):
     with pytest.raises(QueryError) as err:
         parse_query(GOOD.replace(old, new), "good", Path("good.cypher"), strict=True)
     assert str(err.value).startswith("good.cypher: ") and message in str(err.value)
+
+
+def test_fact_label_unions_name_every_class_that_has_a_status():
+    """A query over "every fact" names each class with a status, so new classes are not missed."""
+    import re
+
+    from kg.ontology import load_ontology
+
+    ont = load_ontology()
+    facts = {
+        c.name
+        for c in ont.classes.values()
+        if not c.abstract and not c.computed and "status" in c.properties
+    }
+    unions = 0
+    for path in sorted(cypher_dir().glob("*.cypher")):
+        for match in re.finditer(r"\(\w*:((?:[A-Z]\w*\|){5,}[A-Z]\w*)", path.read_text("utf-8")):
+            unions += 1
+            assert set(match.group(1).split("|")) == facts, path.name
+    assert unions >= 6
