@@ -536,7 +536,7 @@ def as_of(graph: Graph, day: str, ont: Ontology) -> Graph:
     document whose publication date is unknown is left out too, except for nodes no document is
     known for (stores written before kg kept claims).
     """
-    from kg.facts import interaction_edges
+    from kg.facts import derive_interactions
 
     published = published_dates(graph, ont)
     kept: dict[str, list[Statement]] = {}
@@ -553,14 +553,7 @@ def as_of(graph: Graph, day: str, ont: Ontology) -> Graph:
         result.update(encode(node_id, statements, published, ont))
     for edge_id in [e.id for e in result.edges.values() if e.target not in result.nodes]:
         del result.edges[edge_id]
-    roles = frozenset(ont.actor_role_types)
-    by_event: dict[str, list[Edge]] = {}
-    for edge in result.edges.values():
-        if edge.type in roles:
-            by_event.setdefault(edge.source, []).append(edge)
-    for event_id, given in by_event.items():
-        for derived in interaction_edges(result.nodes[event_id], given, ont):
-            result.add_edge(derived)
+    derive_interactions(result, ont)
     keep_starts(result, graph.edges.values(), ont)
     return result
 
