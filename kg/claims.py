@@ -370,7 +370,8 @@ def current_view(
     disputed: dict[str | None, list[str]] = {}
     extra_names: list[str] = []
     when_done = evidence_done = False
-    for name in sorted(names, key=lambda n: list(ont.properties).index(n)):
+    order = {name: i for i, name in enumerate(ont.properties)}
+    for name in sorted(names, key=order.__getitem__):
         rule = ont.properties[name].merge_rule
         if rule == "same":
             givers = [st for st in described if name in st.properties]

@@ -405,7 +405,7 @@ def load(
             recovered = [r.describe() for r in report.recovered]
         else:
             report = store.load_chunks(stream, progress=stream.store_progress)
-        where = f"Neo4j {uri}" if neo4j else str(db or DEFAULT_DB)
+        where = _store_name(db, uri)
     if fmt != "json":
         for line in recovered:
             click.echo(f"{line[0].upper()}{line[1:]}.", err=True)
@@ -464,7 +464,7 @@ def unload(
 
     with open_store_from_options(db, uri, username, password, database, read_only=False) as store:
         report, change = do_unload(store, document)
-        where = f"Neo4j {uri}" if uri and db is None else str(db or DEFAULT_DB)
+        where = _store_name(db, uri)
     summary = {
         "store": where,
         "document": document,
@@ -556,6 +556,11 @@ def query(
                 past.load(view)
                 result = queries.run_query(past, qdef, overrides)
     click.echo(render_rows(result.columns, result.rows, fmt))
+
+
+def _store_name(db: Path | None, uri: str | None) -> str:
+    """How messages name the store a command wrote to (``--db`` wins over ``--uri``)."""
+    return f"Neo4j {uri}" if uri and db is None else str(db or DEFAULT_DB)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -1017,7 +1022,7 @@ def _import_command(source: str, example: str, layouts: str) -> None:
             db, uri, username, password, database, read_only=False
         ) as store:
             report = import_files(store, source, list(files), skip_bad=skip_bad)
-        where = f"Neo4j {uri}" if uri and db is None else str(db or DEFAULT_DB)
+        where = _store_name(db, uri)
         summary = report.as_dict(where)
         if fmt == "json":
             click.echo(json.dumps(summary, indent=2))

@@ -24,14 +24,13 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from kg.claims import ClaimConflict, Statement, as_of, decode, keep_starts, published_dates
-from kg.errors import FactsError, KGError, StoreError
+from kg.claims import Statement, as_of, decode, keep_starts, published_dates
+from kg.errors import KGError, StoreError
 from kg.facts import FactsFile, combine, read_files
 from kg.model import Edge, Graph
 from kg.ontology import Ontology, load_ontology
-from kg.stores.base import LoadReport, Progress
+from kg.stores.base import LoadReport, Progress, Store
 
 __all__ = [
     "INCREMENTAL_MAX",
@@ -76,7 +75,7 @@ def check_date(text: str, what: str = "--as-of") -> str:
 
 
 def _held_statements(
-    store: Any, ids: Iterable[str], ont: Ontology
+    store: Store, ids: Iterable[str], ont: Ontology
 ) -> tuple[dict[str, list[Statement]], Graph]:
     """The statements the store holds about these nodes, and what it holds around them."""
     around = store.neighbourhood(ids)
@@ -95,7 +94,7 @@ def _held_statements(
 
 
 def _stored_interactions(
-    store: Any, around: Graph, events: Iterable[str], ont: Ontology
+    store: Store, around: Graph, events: Iterable[str], ont: Ontology
 ) -> dict[str, list[Edge]]:
     """The interactions the store holds for these events, by event id.
 
@@ -153,12 +152,9 @@ def _old_elements(
     return old
 
 
-def _published(store: Any, documents: Iterable[str], ont: Ontology) -> dict[str, str]:
-    around = Graph()
-    docs = sorted({d for d in documents if d})
-    if docs:
-        around = store.neighbourhood(docs)
-    return published_dates(around, ont)
+def _published(store: Store, documents: Iterable[str], ont: Ontology) -> dict[str, str]:
+    """The publication dates of documents the store holds, by id."""
+    return published_dates(store.nodes(d for d in documents if d), ont)
 
 
 def _difference(old: Graph, new: Graph, change: Change) -> None:
@@ -170,7 +166,7 @@ def _difference(old: Graph, new: Graph, change: Change) -> None:
             change.remove.edges[edge_id] = edge
 
 
-def plan_load(store: Any, files: Sequence[FactsFile], ont: Ontology | None = None) -> Change:
+def plan_load(store: Store, files: Sequence[FactsFile], ont: Ontology | None = None) -> Change:
     """What loading these documents into the store writes and deletes."""
     ont = ont or load_ontology()
     touched = sorted({node_id for f in files for node_id in f.statements()})
@@ -190,7 +186,7 @@ def plan_load(store: Any, files: Sequence[FactsFile], ont: Ontology | None = Non
 
 
 def load_documents(
-    store: Any, paths: Sequence[Path], progress: Progress | None = None
+    store: Store, paths: Sequence[Path], progress: Progress | None = None
 ) -> tuple[LoadReport, Change]:
     """Load facts files into a store as documents that add to what it holds (see the module).
 
@@ -207,14 +203,14 @@ def load_documents(
     return report, change
 
 
-def validate_against(store: Any, paths: Sequence[Path]) -> Graph:
+def validate_against(store: Store, paths: Sequence[Path]) -> Graph:
     """Check facts files as :func:`load_documents` would, writing nothing; the graph they add."""
     ont = load_ontology()
     files = read_files(paths, ont, known=store.labels_of)
     return plan_load(store, files, ont).write
 
 
-def plan_unload(store: Any, document: str, ont: Ontology | None = None) -> Change:
+def plan_unload(store: Store, document: str, ont: Ontology | None = None) -> Change:
     """What retracting one document deletes and rewrites."""
     ont = ont or load_ontology()
     touched = store.documented_by(document)
@@ -247,12 +243,7 @@ def plan_unload(store: Any, document: str, ont: Ontology | None = None) -> Chang
     others = {st.document for sts in remaining.values() for st in sts if st.document}
     published = _published(store, others, ont)
     kept = {n: sts for n, sts in remaining.items() if n not in gone}
-    try:
-        new = combine([], kept, published, ont)
-    except FactsError:
-        raise
-    except ClaimConflict as exc:  # pragma: no cover - combine turns it into a FactsError
-        raise StoreError(str(exc)) from None
+    new = combine([], kept, published, ont)
     for node_id in gone:
         for edge_id in [e.id for e in new.edges.values() if e.target == node_id]:
             del new.edges[edge_id]
@@ -281,7 +272,7 @@ def _only_from(edge: Edge, statements: Sequence[Statement], document: str) -> bo
 
 
 def unload(
-    store: Any, document: str, progress: Progress | None = None
+    store: Store, document: str, progress: Progress | None = None
 ) -> tuple[LoadReport, Change]:
     """Retract one document from a store, all or nothing (see the module).
 

@@ -27,9 +27,9 @@ import pyarrow.csv as pcsv
 from kg.errors import KGError
 from kg.facts import FactsFile
 from kg.grow import Change
-from kg.importers.cameo import Codebook
+from kg.importers.cameo import INTENDED, Codebook
 from kg.importers.resolve import slug
-from kg.model import Graph, Node
+from kg.model import Edge, Graph, Node
 from kg.ontology import Ontology
 from kg.stores.base import LoadReport, Progress
 
@@ -278,6 +278,46 @@ def check_columns(
         rejects.append(Rejected(shown, int(lines[row].as_py()), name, reason, "\t".join(values)))
     keep = pc.invert(pa.array([i in bad_rows for i in range(text.num_rows)]))
     return text.filter(keep), lines.filter(keep)
+
+
+def add_announced_event(
+    doc: Document,
+    book: Codebook,
+    code: str,
+    announced_label: str,
+    event_id: str,
+    names: str,
+    actors: Sequence[str | None],
+    according_to: str,
+    line: int,
+) -> None:
+    """Add the planned event an intent code (03x) announces, to the document's graph.
+
+    An intent to act is never an event that occurred: the row's event announces a planned
+    event of the intended kind, between the row's actors, stated by the same source.
+    """
+    graph = doc.graph
+    planned_id = f"{event_id}-announced"
+    intended = INTENDED.get(code[:3])
+    graph.add_node(
+        Node(
+            planned_id,
+            announced_label,
+            {
+                "name": f"{book.codes[code].name}: the announced event"
+                + (f" ({names})" if names else ""),
+                "status": "planned",
+                "cameo_code": intended,
+                "cameo_root_code": intended[:2] if intended else None,
+                "cameo_concept": intended,
+            },
+        )
+    )
+    doc.lines.setdefault(planned_id, line)
+    graph.add_edge(Edge.between(event_id, "ANNOUNCES", planned_id))
+    graph.add_edge(Edge.between(planned_id, "ACCORDING_TO", according_to))
+    for actor in dict.fromkeys(a for a in actors if a):
+        graph.add_edge(Edge.between(planned_id, "HAS_PARTICIPANT", actor))
 
 
 def cameo_check(column: str, book: Codebook) -> Check:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from kg.errors import KGError
-from kg.importers.cameo import INTENDED, Codebook
+from kg.importers.cameo import Codebook
 from kg.importers.core import (
     DATE8,
     INTEGER,
@@ -30,6 +30,7 @@ from kg.importers.core import (
     Check,
     Document,
     ImportRowError,
+    add_announced_event,
     cameo_check,
     file_document,
 )
@@ -252,25 +253,7 @@ def documents(
                     graph.add_edge(Edge.between(place.id, "LOCATED_IN", country))
             graph.add_edge(Edge.between(event_id, "HAS_PLACE", place.id))
         if mapping.announces:
-            planned_id = f"{event_id}-announced"
-            intended = INTENDED.get(code[:3])
-            graph.add_node(
-                Node(
-                    planned_id,
-                    mapping.announces,
-                    {
-                        "name": f"{book.codes[code].name}: the announced event"
-                        + (f" ({names})" if names else ""),
-                        "status": "planned",
-                        "cameo_code": intended,
-                        "cameo_root_code": intended[:2] if intended else None,
-                        "cameo_concept": intended,
-                    },
-                )
+            add_announced_event(
+                doc, book, code, mapping.announces, event_id, names, (a1, a2), doc.node.id, line
             )
-            doc.lines.setdefault(planned_id, line)
-            graph.add_edge(Edge.between(event_id, "ANNOUNCES", planned_id))
-            graph.add_edge(Edge.between(planned_id, "ACCORDING_TO", doc.node.id))
-            for actor in dict.fromkeys(a for a in (a1, a2) if a):
-                graph.add_edge(Edge.between(planned_id, "HAS_PARTICIPANT", actor))
     return list(touched.values()), events

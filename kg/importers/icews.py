@@ -19,8 +19,15 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from kg.errors import KGError
-from kg.importers.cameo import INTENDED, Codebook
-from kg.importers.core import NUMBER, Check, Document, ImportRowError, cameo_check
+from kg.importers.cameo import Codebook
+from kg.importers.core import (
+    NUMBER,
+    Check,
+    Document,
+    ImportRowError,
+    add_announced_event,
+    cameo_check,
+)
 from kg.importers.resolve import Resolver, iso3_of, slug
 from kg.model import Edge, Node
 
@@ -225,25 +232,7 @@ def documents(
                     graph.add_edge(Edge.between(node.id, "LOCATED_IN", country))
             graph.add_edge(Edge.between(event_id, "HAS_PLACE", node.id))
         if mapping.announces:
-            planned_id = f"{event_id}-announced"
-            intended = INTENDED.get(code[:3])
-            graph.add_node(
-                Node(
-                    planned_id,
-                    mapping.announces,
-                    {
-                        "name": f"{book.codes[code].name}: the announced event"
-                        + (f" ({names})" if names else ""),
-                        "status": "planned",
-                        "cameo_code": intended,
-                        "cameo_root_code": intended[:2] if intended else None,
-                        "cameo_concept": intended,
-                    },
-                )
+            add_announced_event(
+                doc, book, code, mapping.announces, event_id, names, (source, target), doc_id, line
             )
-            doc.lines.setdefault(planned_id, line)
-            graph.add_edge(Edge.between(event_id, "ANNOUNCES", planned_id))
-            graph.add_edge(Edge.between(planned_id, "ACCORDING_TO", doc_id))
-            for actor in dict.fromkeys(a for a in (source, target) if a):
-                graph.add_edge(Edge.between(planned_id, "HAS_PARTICIPANT", actor))
     return list(touched.values()), events

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kg.model import Graph
+from kg.model import Edge, Graph
 
 __all__ = ["LoadReport", "Progress", "QueryResult", "Store"]
 
@@ -66,8 +66,34 @@ class Store(Protocol):
 
     engine: str  # "ladybug" or "neo4j": picks per-engine query variants
 
-    def load(self, graph: Graph, progress: Progress | None = None) -> LoadReport:
-        """Write the graph's nodes and edges; all or nothing; loading it again changes nothing."""
+    def load(
+        self, graph: Graph, progress: Progress | None = None, remove: Graph | None = None
+    ) -> LoadReport:
+        """Write the graph's nodes and edges; all or nothing; loading it again changes nothing.
+
+        ``remove``: nodes and relationships to delete in the same transaction (by id; a node goes
+        with its relationships).
+        """
+        ...
+
+    def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """The labels of the nodes the store holds among ``ids``, by id."""
+        ...
+
+    def nodes(self, ids: Iterable[str]) -> Graph:
+        """The nodes the store holds among ``ids``, with their properties."""
+        ...
+
+    def neighbourhood(self, ids: Iterable[str]) -> Graph:
+        """The nodes with these ids, every relationship from them, and the nodes those reach."""
+        ...
+
+    def incoming(self, ids: Iterable[str]) -> list[Edge]:
+        """Every relationship that ends at one of these nodes."""
+        ...
+
+    def documented_by(self, document: str) -> list[str]:
+        """Ids of the nodes a document describes (their own document, or one of their claims')."""
         ...
 
     def load_chunks(self, chunks: Iterable[Graph], progress: Progress | None = None) -> LoadReport:

@@ -1111,21 +1111,22 @@ class LadybugStore:
     def _node_tables(self) -> list[tuple[str, list[str]]]:
         return [(n, c) for n, c in self._present.items() if not self._tables[n].rel]
 
-    def _nodes_by_id(self, ids: list[str], graph: Graph) -> dict[str, str]:
-        """Add the nodes with these ids to ``graph``; their labels by id."""
+    def _nodes_by_id(self, ids: list[str], graph: Graph | None) -> dict[str, str]:
+        """The labels of the nodes with these ids; with ``graph``, the nodes are added to it."""
         labels: dict[str, str] = {}
         if not ids:
             return labels
         for name, cols in self._node_tables():
-            returns = "".join(f", n.`{c}`" for c in cols)
+            wanted = cols if graph is not None else []  # labels only: no property read
+            returns = "".join(f", n.`{c}`" for c in wanted)
             rows = self._rows(
                 f"UNWIND $ids AS i MATCH (n:`{name}`) WHERE n.id = i RETURN n.id{returns}",
                 {"ids": ids},
             )
             for node_id, *row in rows:
-                graph.nodes[node_id] = Node(
-                    node_id, name, dict(zip(cols, map(_plain, row), strict=True))
-                )
+                if graph is not None:
+                    props = dict(zip(wanted, map(_plain, row), strict=True))
+                    graph.nodes[node_id] = Node(node_id, name, props)
                 labels[node_id] = name
         return labels
 
@@ -1163,7 +1164,14 @@ class LadybugStore:
     def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
         """The labels of the nodes the store holds among ``ids``, by id."""
         self._check_open()
-        return self._nodes_by_id(sorted({i for i in ids if isinstance(i, str)}), Graph())
+        return self._nodes_by_id(sorted({i for i in ids if isinstance(i, str)}), None)
+
+    def nodes(self, ids: Iterable[str]) -> Graph:
+        """The nodes the store holds among ``ids``, with their properties (no relationships)."""
+        self._check_open()
+        graph = Graph()
+        self._nodes_by_id(sorted(set(ids)), graph)
+        return graph
 
     def neighbourhood(self, ids: Iterable[str]) -> Graph:
         """The nodes with these ids, every relationship from them, and the nodes those reach."""
@@ -1180,8 +1188,7 @@ class LadybugStore:
     def incoming(self, ids: Iterable[str]) -> list[Edge]:
         """Every relationship that ends at one of these nodes."""
         self._check_open()
-        graph = Graph()
-        labels = self._nodes_by_id(sorted(set(ids)), graph)
+        labels = self._nodes_by_id(sorted(set(ids)), None)
         return [edge for edge, _ in self._edges_at(labels, outgoing=False)]
 
     def documented_by(self, document: str) -> list[str]:

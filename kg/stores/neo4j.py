@@ -280,14 +280,21 @@ class Neo4jStore:
 
     # -- reading around some nodes (incremental loads, unload) ------------------------------------
 
-    def _nodes_by_id(self, ids: list[str], graph: Graph) -> dict[str, str]:
+    def _nodes_by_id(self, ids: list[str], graph: Graph | None) -> dict[str, str]:
+        """The labels of the nodes with these ids; with ``graph``, the nodes are added to it."""
         labels: dict[str, str] = {}
         if not ids:
             return labels
+        returns = "properties(n)" if graph is not None else "n.id"  # labels only: ids suffice
         for label in self.ont.node_labels:
-            query = f"UNWIND $ids AS i MATCH (n:{_ident(label, self.ont)} {{id: i}}) RETURN properties(n)"
-            for (props,) in self._run(query, {"ids": ids}):
-                p = {k: _plain(v) for k, v in dict(props).items()}
+            query = (
+                f"UNWIND $ids AS i MATCH (n:{_ident(label, self.ont)} {{id: i}}) RETURN {returns}"
+            )
+            for (value,) in self._run(query, {"ids": ids}):
+                if graph is None:
+                    labels[value] = label
+                    continue
+                p = {k: _plain(v) for k, v in dict(value).items()}
                 node_id = p.pop("id")
                 graph.nodes[node_id] = Node(node_id, label, p)
                 labels[node_id] = label
@@ -315,7 +322,13 @@ class Neo4jStore:
 
     def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
         """The labels of the nodes the database holds among ``ids``, by id."""
-        return self._nodes_by_id(sorted(set(ids)), Graph())
+        return self._nodes_by_id(sorted(set(ids)), None)
+
+    def nodes(self, ids: Iterable[str]) -> Graph:
+        """The nodes the database holds among ``ids``, with their properties (no relationships)."""
+        graph = Graph()
+        self._nodes_by_id(sorted(set(ids)), graph)
+        return graph
 
     def neighbourhood(self, ids: Iterable[str]) -> Graph:
         """The nodes with these ids, every relationship from them, and the nodes those reach."""
@@ -330,7 +343,7 @@ class Neo4jStore:
 
     def incoming(self, ids: Iterable[str]) -> list[Edge]:
         """Every relationship that ends at one of these nodes."""
-        labels = self._nodes_by_id(sorted(set(ids)), Graph())
+        labels = self._nodes_by_id(sorted(set(ids)), None)
         return self._edges_at(labels, outgoing=False)
 
     def documented_by(self, document: str) -> list[str]:
