@@ -31,6 +31,22 @@ memory (``ru_maxrss``) is its own:
   stopped after ``--query-timeout`` seconds: the median of ``--repeat`` runs after one warm-up
   run; on Neo4j the slowest one's ``PROFILE``.
 
+With ``--import-sizes`` (``--only import`` leaves out the facts corpora, ``--only facts`` the
+imports), a GDELT 1.0 daily file of each size is generated from real rows (:func:`ensure_gdelt`,
+cached like the corpora) and imported:
+
+- ``import ladybug``: ``kg import gdelt FILE --db NEW`` end to end in a process of its own (the
+  interpreter's start and the file's reading included), held to a raw COPY of the same tables
+  (exported from kg's store to Parquet, untimed) committed as kg committed them: in one
+  transaction below :data:`~kg.stores.ladybug.LARGE_LOAD` new rows, each COPY on its own from
+  there (both baselines are measured at every size);
+- with Neo4j, ``import neo4j`` (``kg import gdelt FILE --uri``) into a wiped database, against
+  ``raw CREATE`` of the elements kg's embedded import made.
+
+:func:`import_comparison` gives the ratios and whether the targets are met (at most 2x the raw
+COPY, peak RSS under 2 GiB, at least 0.5x the raw CREATE's rate). A step that measures what a
+failed step made is reported FAILED, never measured.
+
 The queries' parameters default to the article's ids; on a corpus they are taken from the store
 (:func:`corpus_parameters`): the smallest Person id (``actor_timeline``), the two largest
 (``shortest_path``, see :func:`corpus_parameters` why), the smallest Negotiation, Conflict, Demand and Call
@@ -47,6 +63,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import resource
@@ -95,7 +112,9 @@ def _say(message: str) -> None:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The peak resident memory of this process, or of the largest process it waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 
 
 class Timed:
@@ -162,6 +181,153 @@ def _corpus_paths(corpus: str) -> list[Path]:
     from kg.generate import corpus_paths
 
     return corpus_paths(Path(corpus))
+
+
+# ------------------------------------------------------------------------------------ GDELT file
+
+GDELT_SAMPLE = "gdelt1-events-sample.tsv"  # in kg/data/events/: 300 real GDELT 1.0 daily rows
+GDELT_FALLBACK = Path("tests") / "data" / "import" / "gdelt-58.tsv"  # 26 rows, in a checkout
+GDELT_YEAR = 2025  # the events' dates: every day of this (non-leap) year
+GDELT_FIRST_ID = 900_000_000  # fresh GLOBALEVENTIDs from here, above the sample's
+EVENTS_PER_SOURCE = 3  # events a generated source (SOURCEURL) carries, about GDELT's own mean
+GDELT_GENERATOR = 1  # bumped when the generator's output changes, so caches are rebuilt
+_GDELT_CHUNK = 200_000  # rows generated and written at a time (bounds the generator's memory)
+# The columns the generator writes afresh, by position in the 58-column 1.0 daily layout.
+_ID, _SQLDATE, _MONTHYEAR, _YEAR, _FRACTIONDATE, _DATEADDED, _SOURCEURL = 0, 1, 2, 3, 4, 56, 57
+
+
+def gdelt_sample() -> tuple[Path, str]:
+    """The real GDELT rows the generated files resample, and how to name them in the output.
+
+    The package's sample (``kg/data/events/``) when it is there, else the tests' 26 rows.
+    """
+    from kg.resources import data_dir
+
+    packaged = data_dir() / "events" / GDELT_SAMPLE
+    if packaged.is_file():
+        return packaged, f"kg/data/events/{GDELT_SAMPLE}"
+    fallback = Path(__file__).resolve().parent.parent / GDELT_FALLBACK
+    if fallback.is_file():
+        return fallback, str(GDELT_FALLBACK)
+    raise KGError(f"no GDELT sample: neither {packaged} nor {fallback} exists")
+
+
+def generate_gdelt(rows: int, seed: int, sample: Path, out: Path) -> dict[str, Any]:
+    """Write a GDELT 1.0 daily file (58 tab-separated columns, no header) of ``rows`` rows.
+
+    Each row is a real row of ``sample`` drawn at random (with replacement), given a fresh
+    GLOBALEVENTID, a day of :data:`GDELT_YEAR` (SQLDATE, MonthYear, Year, FractionDate and
+    DATEADDED all of that day; the file in date order, as daily files end to end) and a
+    SOURCEURL of its own: the URL of the first row of each run of :data:`EVENTS_PER_SOURCE`
+    rows of a day, with a suffix naming the day and the run, so that sources are as many, and
+    carry as many events, at every size. The same rows, seed and sample give the same bytes.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "events.tsv"
+    ...     made = generate_gdelt(7, 1, gdelt_sample()[0], path)
+    ...     lines = path.read_text(encoding="utf-8").splitlines()
+    >>> made["rows"], len(lines), {line.count("\\t") for line in lines}
+    (7, 7, {57})
+    >>> lines[0].split("\\t")[0]
+    '900000000'
+    """
+    import datetime as dt
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    fields = [line.split("\t") for line in sample.read_text(encoding="utf-8").splitlines()]
+    fields = [f for f in fields if len(f) == 58]
+    if not fields:
+        raise KGError(f"{sample}: no row of the GDELT 1.0 daily layout (58 columns)")
+    columns = [pa.array(column, pa.string()) for column in zip(*fields, strict=True)]
+    first = dt.date(GDELT_YEAR, 1, 1)
+    days = [
+        first + dt.timedelta(days=k) for k in range((dt.date(GDELT_YEAR + 1, 1, 1) - first).days)
+    ]
+    # GDELT's FractionDate: the year plus ((month - 1) * 30 + day) / 365, to four places.
+    by_day = {
+        _SQLDATE: [d.strftime("%Y%m%d") for d in days],
+        _MONTHYEAR: [d.strftime("%Y%m") for d in days],
+        _YEAR: [str(d.year) for d in days],
+        _FRACTIONDATE: [f"{d.year + ((d.month - 1) * 30 + d.day) / 365:.4f}" for d in days],
+    }
+    by_day[_DATEADDED] = by_day[_SQLDATE]
+    day_columns = {i: pa.array(values, pa.string()) for i, values in by_day.items()}
+
+    rng = np.random.default_rng(seed)
+    picked = rng.integers(0, len(fields), rows)
+    day = np.sort(rng.integers(0, len(days), rows))
+    # A source is a run of EVENTS_PER_SOURCE rows of one day; its URL is its first row's.
+    day_start = np.searchsorted(day, day, side="left")
+    run = (np.arange(rows) - day_start) // EVENTS_PER_SOURCE
+    leader = day_start + run * EVENTS_PER_SOURCE
+    written = 0
+    with out.open("wb") as stream:
+        for start in range(0, rows, _GDELT_CHUNK):
+            stop = min(rows, start + _GDELT_CHUNK)
+            take = pa.array(picked[start:stop])
+            cells = [column.take(take) for column in columns]
+            when = pa.array(day[start:stop])
+            for i, values in day_columns.items():
+                cells[i] = values.take(when)
+            ids = np.arange(start, stop, dtype=np.int64) + GDELT_FIRST_ID
+            cells[_ID] = pc.cast(pa.array(ids), pa.string())
+            url = columns[_SOURCEURL].take(pa.array(picked[leader[start:stop]]))
+            joiner = pc.if_else(pc.match_substring(url, "?"), "&", "?")
+            cells[_SOURCEURL] = pc.binary_join_element_wise(
+                url,
+                joiner,
+                "kg-bench-source=",
+                day_columns[_SQLDATE].take(when),
+                "-",
+                pc.cast(pa.array(run[start:stop]), pa.string()),
+                "",
+            )
+            lines = pc.binary_join_element_wise(*cells, "\t")
+            lines = pc.binary_join_element_wise(lines, "\n", "")
+            # The lines end to end are the string array's data buffer, between its offsets.
+            offsets = np.frombuffer(lines.buffers()[1], np.int32, len(lines) + 1, lines.offset * 4)
+            chunk = memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
+            stream.write(chunk)
+            written += len(chunk)
+    sources = int(np.count_nonzero(leader == np.arange(rows)))
+    return {"rows": rows, "bytes": written, "sources": sources, "sample_rows": len(fields)}
+
+
+def ensure_gdelt(cache: Path, rows: int, seed: int = SEED) -> tuple[Path, dict[str, Any]]:
+    """A generated GDELT file of ``rows`` rows (:func:`generate_gdelt`), generated unless cached.
+
+    The cached one is reused while its manifest names the same rows, seed, generator and
+    sample (by its SHA-256) and the file has the size it lists.
+    """
+    import hashlib
+
+    sample, shown = gdelt_sample()
+    wanted = {
+        "rows": rows,
+        "seed": seed,
+        "generator": GDELT_GENERATOR,
+        "sample": shown,
+        "sample_sha256": hashlib.sha256(sample.read_bytes()).hexdigest(),
+    }
+    folder = cache / f"gdelt-{rows}-seed{seed}"
+    path, manifest = folder / "events.tsv", folder / "manifest.json"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        held = json.loads(manifest.read_text(encoding="utf-8"))
+        if {k: held[k] for k in wanted} == wanted and path.stat().st_size == held["bytes"]:
+            return path, held
+    _say(f"generating a GDELT file of {rows} rows from {shown} in {folder}")
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest.unlink(missing_ok=True)
+    started = time.perf_counter()
+    made = generate_gdelt(rows, seed, sample, path)
+    held = {**wanted, **made, "seconds": round(time.perf_counter() - started, 3)}
+    manifest.write_text(json.dumps(held, indent=2), encoding="utf-8")
+    _say(f"generated {rows} rows ({made['bytes'] / 2**20:.0f} MB) in {held['seconds']:.1f}s")
+    return path, held
 
 
 # ------------------------------------------------------------------------------------------ steps
@@ -297,25 +463,38 @@ def _raw_ladybug_files(ctx: dict[str, Any]) -> dict[str, Any]:
 
 @_step("raw_ladybug")
 def _raw_ladybug(ctx: dict[str, Any]) -> dict[str, Any]:
-    """COPY the exported files into a new database with kg's schema, in one transaction."""
+    """COPY the exported files into a new database with kg's schema, in one transaction, or
+    (``commit: each``) each COPY committed on its own with the buffer pool kg's large loads
+    start with; then a CHECKPOINT, timed apart (kg's own times include theirs)."""
     import ladybug
 
-    from kg.stores.ladybug import schema_statements
+    from kg.stores.ladybug import SHADOW_BUFFER_POOL, schema_statements
 
+    each = ctx.get("commit") == "each"
     copies = json.loads((Path(ctx["folder"]) / "copy.json").read_text(encoding="utf-8"))
-    db = ladybug.Database(ctx["db"])
+    db = ladybug.Database(ctx["db"], buffer_pool_size=SHADOW_BUFFER_POOL if each else 0)
     conn = ladybug.Connection(db)
     for statement in schema_statements():
         conn.execute(statement)
     started = time.perf_counter()
-    conn.execute("BEGIN TRANSACTION")
+    if not each:
+        conn.execute("BEGIN TRANSACTION")
     for statement in copies:
         conn.execute(statement)
-    conn.execute("COMMIT")
+    if not each:
+        conn.execute("COMMIT")
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    conn.execute("CHECKPOINT")
+    checkpoint = time.perf_counter() - started
     conn.close()
     db.close()
-    return {"seconds": seconds, "statements": len(copies)}
+    return {
+        "seconds": seconds,
+        "checkpoint_seconds": checkpoint,
+        "statements": len(copies),
+        "commit": "each" if each else "one",
+    }
 
 
 def _neo4j_driver() -> Any:
@@ -380,6 +559,47 @@ def _load_neo4j(ctx: dict[str, Any]) -> dict[str, Any]:
     with Neo4jStore(Neo4jConfig.resolve(), batch_size=ctx["batch"]) as store:
         report = store.load_chunks(timed, commit_every=every)
     return {"commit_every": every, **_load_figures(started, timed, report)}
+
+
+@_step("import")
+def _import(ctx: dict[str, Any]) -> dict[str, Any]:
+    """``kg import gdelt FILE --format json`` end to end (the interpreter's start included), in
+    a process of its own (its peak memory becomes the step's), into a new embedded store or a
+    wiped Neo4j database. A failed import is a result: ``failed`` and kg's own message."""
+    from kg.stores.ladybug import LARGE_LOAD
+
+    if ctx["engine"] == "neo4j":
+        from kg.config import Neo4jConfig
+
+        _wipe_neo4j()
+        target = ["--uri", Neo4jConfig.resolve().uri]  # the password stays in the environment
+    else:
+        target = ["--db", ctx["db"]]
+    command = [sys.executable, "-m", "kg", "import", "gdelt", ctx["file"], *target]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--format", "json"], capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"exit code {done.returncode}"]
+        sys.stderr.write(done.stderr)
+        return {"failed": f"kg import: {lines[-1][:200]}", "seconds": seconds}
+    report = json.loads(done.stdout)
+    elements = report["nodes_created"] + report["relationships_created"]
+    result = {
+        "seconds": seconds,
+        "import_seconds": report["seconds"],
+        "rows": report["rows"],
+        "events": report["events"],
+        "documents": report["documents"],
+        "nodes": report["nodes_created"],
+        "elements": elements,
+    }
+    if ctx["engine"] == "ladybug":
+        # How kg's embedded store committed a load of this many new rows (kg.stores.ladybug).
+        result["commit"] = "each" if elements >= LARGE_LOAD else "one"
+    return result
 
 
 def _sample(db: str, per_table: int, ends: bool = False) -> Graph:
@@ -640,7 +860,8 @@ def corpus_parameters(store: Any) -> dict[str, dict[str, Any]]:
 
     Ids are the smallest of their label in the store (the same on both engines); the
     generator gives low ids the most events, so ``shortest_path`` goes between the two busiest
-    Persons. A status filter is ``planned``. Queries not named keep their defaults.
+    Persons, ``dyad_events`` asks about the same two and ``actor_root_codes`` about the first.
+    A status filter is ``planned``. Queries not named keep their defaults.
     """
 
     def first(label: str, skip: int = 0, order: str = "") -> str | None:
@@ -653,6 +874,8 @@ def corpus_parameters(store: Any) -> dict[str, dict[str, Any]]:
     return {
         "actor_timeline": {"actor": person},
         "shortest_path": {"from": person, "to": first("Person", 1)},
+        "dyad_events": {"a": person, "b": first("Person", 1)},
+        "actor_root_codes": {"actor": person},
         "negotiation": {"negotiation": first("Negotiation")},
         "mediators": {"conflict": first("Conflict")},
         "fact_sources": {"fact": first("Demand")},
@@ -789,12 +1012,20 @@ def run_bench(
     batch: int = 10_000,
     neo4j: bool | None = None,
     query_timeout: float = 600,
+    import_sizes: list[int] | None = None,
+    only: str | None = None,
 ) -> dict[str, Any]:
-    """Measure every step at every size; the figures as a JSON-ready dict."""
+    """Measure every step at every size; the figures as a JSON-ready dict.
+
+    ``sizes`` are the generated facts corpora's events, ``import_sizes`` the rows of the
+    generated GDELT files; ``only`` (``facts`` or ``import``) runs one of the two parts.
+    """
     from kg.config import Neo4jConfig
 
     if neo4j is None:
         neo4j = Neo4jConfig.configured()
+    sizes = [] if only == "import" else sizes
+    import_sizes = [] if only == "facts" else (import_sizes or [])
     steps: list[Step] = []
     for size in sizes:
         corpus = str(ensure_corpus(cache, size))
@@ -858,7 +1089,69 @@ def run_bench(
             else:
                 step = _run_step("incremental", {"engine": "neo4j"}, size, steps)
                 step.name = "incremental_neo4j"
-    return _summary(steps, sizes, neo4j)
+    gdelt: dict[str, Any] = {}
+    for size in import_sizes:
+        gdelt = _import_part(steps, size, cache, work, neo4j, batch)
+    return _summary(steps, sizes, neo4j, import_sizes, gdelt)
+
+
+def _after(prior: Step, name: str, size: int, steps: list[Step], run: Callable[[], Step]) -> Step:
+    """Run a step that measures what ``prior`` made, or record it failed without a figure."""
+    if "failed" in prior.result:
+        step = Step(size, name, {"failed": f"{prior.name} failed"})
+        steps.append(step)
+        return step
+    step = run()
+    step.name = name
+    return step
+
+
+def _import_part(
+    steps: list[Step], size: int, cache: Path, work: Path, neo4j: bool, batch: int
+) -> dict[str, Any]:
+    """The import rows of one size: ``kg import gdelt`` on each engine and their baselines.
+
+    The baselines are measured on what kg's embedded import made (its tables exported to
+    Parquet, untimed), so they hold the same elements; the GDELT file's manifest is returned.
+    """
+    path, manifest = ensure_gdelt(cache, size)
+    base = work / f"import-{size}"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    db, raw = str(base / "kg.lbug"), str(base / "raw")
+    imported = _run_step("import", {"engine": "ladybug", "file": str(path), "db": db}, size, steps)
+    imported.name = "import_ladybug"
+    exported = _after(
+        imported,
+        "import_raw_files",
+        size,
+        steps,
+        lambda: _run_step("raw_ladybug_files", {"db": db, "folder": raw}, size, steps),
+    )
+    for commit in ("one", "each"):
+        copy = str(base / f"raw-{commit}.lbug")
+        ctx = {"db": copy, "folder": raw, "commit": commit}
+        _after(
+            exported,
+            f"import_raw_copy_{commit}",
+            size,
+            steps,
+            functools.partial(_run_step, "raw_ladybug", ctx, size, steps),
+        )
+        for leftover in base.glob(f"raw-{commit}.lbug*"):  # the store and its log
+            leftover.unlink()
+    shutil.rmtree(raw, ignore_errors=True)
+    if neo4j:
+        step = _run_step("import", {"engine": "neo4j", "file": str(path)}, size, steps)
+        step.name = "import_neo4j"
+        _after(
+            imported,
+            "import_raw_neo4j",
+            size,
+            steps,
+            lambda: _run_step("raw_neo4j", {"db": db, "batch": batch}, size, steps),
+        )
+    return manifest
 
 
 def _queries(
@@ -893,7 +1186,13 @@ def _queries(
         )
 
 
-def _summary(steps: list[Step], sizes: list[int], neo4j: bool) -> dict[str, Any]:
+def _summary(
+    steps: list[Step],
+    sizes: list[int],
+    neo4j: bool,
+    import_sizes: list[int] | None = None,
+    gdelt: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     import platform
 
     from kg import __version__
@@ -902,20 +1201,113 @@ def _summary(steps: list[Step], sizes: list[int], neo4j: bool) -> dict[str, Any]
     for package in ("ladybug", "neo4j", "rdflib", "networkx", "pyarrow"):
         with contextlib.suppress(ImportError, AttributeError):
             versions[package] = __import__(package).__version__
-    return {
+    summary: dict[str, Any] = {
         "machine": {
             "cpus": os.cpu_count(),
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
             "platform": platform.platform(),
         },
         "versions": versions,
+        "commit": _git_commit(),
         "sizes": sizes,
+        "import_sizes": import_sizes or [],
         "neo4j": neo4j,
         "steps": [
             {"size": s.size, "step": s.name, "rss_mb": round(s.rss_mb), "wall": s.wall, **s.result}
             for s in steps
         ],
     }
+    if import_sizes:
+        summary["gdelt"] = {
+            "sample": (gdelt or {}).get("sample"),
+            "sample_rows": (gdelt or {}).get("sample_rows"),
+            "seed": SEED,
+            "year": GDELT_YEAR,
+            "events_per_source": EVENTS_PER_SOURCE,
+        }
+        summary["imports"] = [import_comparison(summary, size) for size in import_sizes]
+    return summary
+
+
+def _git_commit() -> str | None:
+    """The commit the bench ran at (with ``+`` when the work tree had changes), if in a checkout."""
+    where = Path(__file__).resolve().parent.parent
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        head = subprocess.run(
+            ["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [
+                *("git", "-C", str(where), "status", "--porcelain", "--untracked-files=no"),
+                *("--", "kg", ":!kg/bench.py"),  # the bench's own edits measure nothing
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return head + ("+" if dirty else "")
+    return None
+
+
+IMPORT_RATIO_LADYBUG = 2.0  # kg import end to end within this of the raw COPY (time ratio)
+IMPORT_RATIO_NEO4J = 0.5  # kg import into Neo4j at least this of raw CREATE (rate ratio)
+IMPORT_RSS_MB = 2048  # kg import's peak resident memory under this (2 GiB)
+
+
+def import_comparison(summary: dict[str, Any], size: int) -> dict[str, Any]:
+    """kg's imports of one size against their baselines and targets, from a run's steps.
+
+    The embedded import is held to the raw COPY committed as kg committed it (one transaction
+    below :data:`~kg.stores.ladybug.LARGE_LOAD` new rows, each COPY on its own from there),
+    its CHECKPOINT included as kg's time includes its own; the Neo4j import's rate to the raw
+    ``UNWIND CREATE``'s. A figure is left out when a step it needs failed.
+    """
+    by = {s["step"]: s for s in summary["steps"] if s["size"] == size and "failed" not in s}
+    figures: dict[str, Any] = {"rows": size}
+    kg, files = by.get("import_ladybug"), by.get("import_raw_files")
+    if kg:
+        lbug: dict[str, Any] = {
+            "seconds": kg["seconds"],
+            "rows_per_minute": kg["rows"] * 60 / kg["seconds"],
+            "elements": kg["elements"],
+            "commit": kg["commit"],
+            "rss_mb": kg["rss_mb"],
+            "rss_target_mb": IMPORT_RSS_MB,
+            "rss_met": kg["rss_mb"] < IMPORT_RSS_MB,
+            "target": IMPORT_RATIO_LADYBUG,
+        }
+        raw = by.get(f"import_raw_copy_{kg['commit']}")
+        if raw and files:
+            baseline = raw["seconds"] + raw["checkpoint_seconds"]
+            lbug.update(
+                baseline=f"import_raw_copy_{kg['commit']}",
+                baseline_seconds=baseline,
+                ratio=kg["seconds"] / baseline,
+                met=kg["seconds"] / baseline <= IMPORT_RATIO_LADYBUG,
+            )
+        figures["ladybug"] = lbug
+    neo, create = by.get("import_neo4j"), by.get("import_raw_neo4j")
+    if neo:
+        kg_rate = neo["elements"] / neo["seconds"]
+        figures["neo4j"] = {
+            "seconds": neo["seconds"],
+            "rows_per_minute": neo["rows"] * 60 / neo["seconds"],
+            "elements": neo["elements"],
+            "rss_mb": neo["rss_mb"],
+            "target": IMPORT_RATIO_NEO4J,
+        }
+        if create:
+            create_rate = create["elements"] / create["seconds"]
+            figures["neo4j"].update(
+                baseline="import_raw_neo4j",
+                baseline_rate=create_rate,
+                ratio=kg_rate / create_rate,
+                met=kg_rate / create_rate >= IMPORT_RATIO_NEO4J,
+            )
+    return figures
 
 
 # ------------------------------------------------------------------------------------------ table
@@ -929,8 +1321,9 @@ def _rate(count: float, seconds: float) -> str:
 
 
 def _table_rows(summary: dict[str, Any]) -> list[list[str]]:
-    by = {(s["size"], s["step"]): s for s in summary["steps"] if "failed" not in s}
-    failed = [s for s in summary["steps"] if "failed" in s]
+    facts = [s for s in summary["steps"] if not s["step"].startswith("import_")]
+    by = {(s["size"], s["step"]): s for s in facts if "failed" not in s}
+    failed = [s for s in facts if "failed" in s]
     rows: list[list[str]] = []
 
     def add(
@@ -1143,12 +1536,120 @@ def _table_rows(summary: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def render_table(summary: dict[str, Any]) -> str:
-    """The figures as a Markdown table (and the queries' medians below it)."""
-    header = ["events", "step", "seconds", "throughput", "baseline", "ratio", "peak RSS MB"]
-    rows = _table_rows(summary)
+def _per_minute(rows: float, seconds: float) -> str:
+    rate = rows * 60 / seconds
+    return f"{rate / 1e6:.2f}M rows/min" if rate >= 1e6 else f"{rate / 1e3:.0f}k rows/min"
+
+
+def _met(met: bool) -> str:
+    return "met" if met else "missed"
+
+
+def _import_rows(summary: dict[str, Any]) -> list[list[str]]:
+    """The import table: kg's imports, their baselines and targets, and the failed steps."""
+    rows: list[list[str]] = []
+    by = {(s["size"], s["step"]): s for s in summary["steps"] if "failed" not in s}
+
+    def add(size: int, what: str, seconds: float | None, *rest: Any) -> None:
+        rss = rest[-1]
+        rows.append(
+            [
+                f"{size:,}",
+                what,
+                "-" if seconds is None else f"{seconds:.2f}",
+                *rest[:-1],
+                rss if isinstance(rss, str) else ("-" if rss is None else f"{rss:,}"),
+            ]
+        )
+
+    copies = {"one": "raw COPY (one tx)", "each": "raw COPY (commit per COPY)"}
+    for figures in summary.get("imports", []):
+        size = figures["rows"]
+        lbug = figures.get("ladybug")
+        if lbug:
+            base, ratio = "", ""
+            if "ratio" in lbug:
+                base = f"{copies[lbug['commit']]} {lbug['baseline_seconds']:.2f}s"
+                ratio = f"{lbug['ratio']:.2f}x (<= {lbug['target']:g}x: {_met(lbug['met'])})"
+            add(
+                size,
+                "import ladybug (kg import gdelt --db)",
+                lbug["seconds"],
+                f"{_per_minute(size, lbug['seconds'])}, {_rate(lbug['elements'], lbug['seconds'])} el",
+                base,
+                ratio,
+                f"{lbug['rss_mb']:,} (< 2 GB: {_met(lbug['rss_met'])})",
+            )
+        for commit, what in copies.items():
+            raw = by.get((size, f"import_raw_copy_{commit}"))
+            if raw and lbug:
+                seconds = raw["seconds"] + raw["checkpoint_seconds"]
+                add(
+                    size,
+                    f"  {what}",
+                    seconds,
+                    _rate(lbug["elements"], seconds) + " el",
+                    f"checkpoint {raw['checkpoint_seconds']:.2f}s",
+                    "",
+                    raw["rss_mb"],
+                )
+        neo = figures.get("neo4j")
+        if not summary["neo4j"]:
+            add(size, "skipped: no Neo4j", None, "", "", "", None)
+        elif neo:
+            base, ratio = "", ""
+            if "ratio" in neo:
+                base = f"raw CREATE {_rate(1, 1 / neo['baseline_rate'])} el"
+                ratio = f"{neo['ratio']:.2f}x (>= {neo['target']:g}x: {_met(neo['met'])})"
+            add(
+                size,
+                "import neo4j (kg import gdelt --uri)",
+                neo["seconds"],
+                f"{_per_minute(size, neo['seconds'])}, {_rate(neo['elements'], neo['seconds'])} el",
+                base,
+                ratio,
+                neo["rss_mb"],
+            )
+        create = by.get((size, "import_raw_neo4j"))
+        if create:
+            add(
+                size,
+                "  raw CREATE (server time)",
+                create["seconds"],
+                _rate(create["elements"], create["seconds"]) + " el",
+                "",
+                "",
+                create["rss_mb"],
+            )
+        for step in summary["steps"]:
+            if step["size"] == size and step["step"].startswith("import_") and "failed" in step:
+                add(size, f"{step['step']}: FAILED ({step['failed']})", None, "", "", "", None)
+    return rows
+
+
+def _markdown(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def render_table(summary: dict[str, Any]) -> str:
+    """The figures as Markdown tables: the facts corpora's, the imports' (and the queries'
+    medians below them)."""
+    header = ["events", "step", "seconds", "throughput", "baseline", "ratio", "peak RSS MB"]
+    lines: list[str] = []
+    if summary["sizes"]:
+        lines += _markdown(header, _table_rows(summary))
+    if summary.get("imports"):
+        if lines:
+            lines.append("")
+        lines += _markdown(["rows", *header[1:]], _import_rows(summary))
+        gdelt = summary["gdelt"]
+        lines.append("")
+        lines.append(
+            f"GDELT 1.0 daily files: real rows of {gdelt['sample']} ({gdelt['sample_rows']} rows)"
+            f" drawn at random (seed {gdelt['seed']}), fresh ids, dates over {gdelt['year']},"
+            f" {gdelt['events_per_source']} events per source; kg at {summary.get('commit')}."
+        )
     for step in summary["steps"]:
         if step["step"].startswith("queries_"):
             lines.append("")
@@ -1193,6 +1694,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sizes", default="10000,100000,1000000", help="events per corpus, comma-separated"
     )
+    parser.add_argument(
+        "--import-sizes",
+        default="10000,100000,1000000",
+        help="rows per generated GDELT file imported, comma-separated",
+    )
+    parser.add_argument(
+        "--only", choices=("facts", "import"), help="run one part: the facts corpora or the imports"
+    )
     parser.add_argument("--json", type=Path, default=None, help="write every figure to this file")
     parser.add_argument("--cache", type=Path, default=None, help="corpus cache [~/.cache/kg/bench]")
     parser.add_argument(
@@ -1220,10 +1729,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.step:
         return _child(args.step, args.context)
-    try:
-        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        parser.error(f"--sizes must be whole numbers separated by commas, not {args.sizes!r}")
+    sizes: list[int] = []
+    import_sizes: list[int] = []
+    for option, value, into in (
+        ("--sizes", args.sizes, sizes),
+        ("--import-sizes", args.import_sizes, import_sizes),
+    ):
+        try:
+            into += [int(s.replace("_", "")) for s in value.split(",") if s.strip()]
+        except ValueError:
+            parser.error(f"{option} must be whole numbers separated by commas, not {value!r}")
     cache = (
         args.cache
         or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kg" / "bench"
@@ -1244,6 +1759,8 @@ def main(argv: list[str] | None = None) -> int:
                 nx_full_max=args.nx_full_max,
                 neo4j=False if args.no_neo4j else None,
                 query_timeout=args.query_timeout,
+                import_sizes=import_sizes,
+                only=args.only,
             )
         except KGError as exc:
             print(f"Error: {exc}", file=sys.stderr)
