@@ -195,6 +195,17 @@ class Ontology:
     def _type_of(self, iri: URIRef) -> str:
         return relationship_type_name(self._local(iri))
 
+    def relationship_named(self, local: str) -> str:
+        """The type of the ontology's relationship ``kg:LOCAL`` (an OntologyError if it has none).
+
+        >>> load_ontology().relationship_named("hasTarget")
+        'HAS_TARGET'
+        """
+        name = relationship_type_name(local)
+        if name not in self.relationships:
+            raise OntologyError(f"the ontology has no relationship kg:{local}")
+        return name
+
     @cached_property
     def initiator_type(self) -> str:
         """The event role whose actor starts the event (the caller)."""

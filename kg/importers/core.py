@@ -1,14 +1,17 @@
 """What every importer shares: reading a tab-separated file with Arrow, checking its columns,
-turning rows into documents, and loading them into a store with the claims machinery.
+building the import's tables, and loading them into a store.
 
 A file is read by pyarrow's CSV reader with every column as bytes; each column is then checked
 as a whole (UTF-8, dates, numbers, CAMEO codes) with Arrow compute functions, so a bad row is
 found without a Python object per row. The first bad cell stops the import with one line naming
 the file, the line and the column (:class:`ImportRowError`); with ``skip_bad`` the row goes to
-the rejects instead. Rows then become statements of their source document (a GDELT row of its
-SOURCEURL, an ICEWS event of its story), loaded by :func:`kg.grow.plan_load` and the store's
-``load``: the same events again change nothing, and an event two sources describe gets a claim
-from each.
+the rejects instead. The source module makes a :class:`~kg.importers.columns.Frame` of the
+checked rows (a GDELT row is stated by its SOURCEURL, an ICEWS event by its story) and
+:func:`~kg.importers.columns.assemble` the node and relationship tables. Events the store does
+not hold yet go straight to the store's bulk path (:func:`load_new`); an import that gives an
+event the store holds, or one event twice, goes through the claims machinery
+(:func:`load_claims`): the same events again change nothing, and an event two sources describe
+gets a claim from each.
 """
 
 from __future__ import annotations
@@ -27,28 +30,38 @@ import pyarrow.csv as pcsv
 from kg.errors import KGError
 from kg.facts import FactsFile
 from kg.grow import Change
-from kg.importers.cameo import INTENDED, Codebook
+from kg.importers.cameo import Codebook
+from kg.importers.columns import (
+    Frame,
+    Tables,
+    as_documents,
+    as_graphs,
+    assemble,
+    edge_tables,
+    node_tables,
+)
 from kg.importers.resolve import slug
-from kg.model import Edge, Graph, Node
+from kg.model import Edge, Node
 from kg.ontology import Ontology
 from kg.stores.base import LoadReport, Progress
 
 __all__ = [
     "Check",
-    "Document",
     "ImportReport",
     "ImportRowError",
     "Rejected",
     "check_columns",
-    "file_document",
+    "file_document_id",
     "import_files",
-    "load_imported",
+    "load_claims",
+    "load_new",
     "read_table",
 ]
 
 DATE8 = r"^[0-9]{8}$"
 INTEGER = r"^-?[0-9]+$"
 NUMBER = r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
+LOOKUP_BATCH = 100_000  # event ids looked up in the store per query
 
 
 class ImportRowError(KGError):
@@ -80,15 +93,6 @@ class Check:
     optional: bool = False  # an empty value passes
     what: str = "a value"
     date_format: str | None = None  # the value must also be a real calendar date
-
-
-@dataclass
-class Document:
-    """One source document of an import: its node and what it says about events."""
-
-    node: Node
-    graph: Graph = field(default_factory=Graph)
-    lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -280,46 +284,6 @@ def check_columns(
     return text.filter(keep), lines.filter(keep)
 
 
-def add_announced_event(
-    doc: Document,
-    book: Codebook,
-    code: str,
-    announced_label: str,
-    event_id: str,
-    names: str,
-    actors: Sequence[str | None],
-    according_to: str,
-    line: int,
-) -> None:
-    """Add the planned event an intent code (03x) announces, to the document's graph.
-
-    An intent to act is never an event that occurred: the row's event announces a planned
-    event of the intended kind, between the row's actors, stated by the same source.
-    """
-    graph = doc.graph
-    planned_id = f"{event_id}-announced"
-    intended = INTENDED.get(code[:3])
-    graph.add_node(
-        Node(
-            planned_id,
-            announced_label,
-            {
-                "name": f"{book.codes[code].name}: the announced event"
-                + (f" ({names})" if names else ""),
-                "status": "planned",
-                "cameo_code": intended,
-                "cameo_root_code": intended[:2] if intended else None,
-                "cameo_concept": intended,
-            },
-        )
-    )
-    doc.lines.setdefault(planned_id, line)
-    graph.add_edge(Edge.between(event_id, "ANNOUNCES", planned_id))
-    graph.add_edge(Edge.between(planned_id, "ACCORDING_TO", according_to))
-    for actor in dict.fromkeys(a for a in actors if a):
-        graph.add_edge(Edge.between(planned_id, "HAS_PARTICIPANT", actor))
-
-
 def cameo_check(column: str, book: Codebook) -> Check:
     """The column holds a code of the CAMEO book."""
     return Check(column, allowed=frozenset(book.codes), what="a CAMEO event code")
@@ -334,54 +298,103 @@ def write_rejects(path: Path, rejects: Sequence[Rejected]) -> None:
             out.write(f"{r.path}\t{r.line}\t{r.column}\t{reason}\t{r.text}\n")
 
 
-def to_files(documents: Sequence[Document], shown: str) -> list[FactsFile]:
-    """Each document as the facts machinery knows them: every node it describes names it."""
-    for doc in documents:
-        for node_id, node in list(doc.graph.nodes.items()):
-            if node.properties.get("document") != doc.node.id:
-                props = dict(node.properties, document=doc.node.id)
-                doc.graph.nodes[node_id] = Node(node.id, node.label, props)
-    return [
-        FactsFile(
-            shown=shown,
-            document=doc.node.id,
-            published=doc.node.properties.get("published"),
-            graph=doc.graph,
-            lines=dict(doc.lines),
-            edge_lines={},
-        )
-        for doc in documents
-    ]
+def file_document_id(source: str, shown: str) -> str:
+    """The id of the document an imported file itself is: it describes the nodes kg made from it
+    (and, for a GDELT backfile, whose rows name no source, its events)."""
+    return f"{source}-file-{slug(Path(shown).name)}"
 
 
-def load_imported(
-    store: Any,
-    files: list[FactsFile],
-    ont: Ontology,
-    progress: Progress | None = None,
+def file_document_name(source: str, shown: str) -> str:
+    return f"{source.upper()} events file {Path(shown).name}"
+
+
+def _file_document(source: str, shown: str) -> pa.Table:
+    return pa.table(
+        {
+            "id": [file_document_id(source, shown)],
+            "label": ["Report"],
+            "line": pa.array([1], pa.int64()),
+            "name": [file_document_name(source, shown)],
+        }
+    )
+
+
+def _check_repeats(events: pa.Table, shown: str) -> None:
+    """An event a source gives twice must be the same each time (another source may differ)."""
+    ids = events.column("id")
+    if pc.count_distinct(ids).as_py() == events.num_rows:
+        return
+    counts = pc.value_counts(ids)
+    twice = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+    rows = events.filter(pc.is_in(ids, value_set=twice))
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows.to_pylist():
+        line = row.pop("line")
+        key = (row["id"], row["document"])
+        if seen.setdefault(key, row) != row:
+            raise ImportRowError(
+                shown, line, "-", f"event {row['id']} given twice by one source with other values"
+            )
+
+
+def _events_are_new(store: Any, tables: Tables, ont: Ontology) -> bool:
+    """Whether every event of the import is given once and the store holds none of them."""
+    ids = tables.ids(ont.event_labels)
+    if not ids:
+        return True
+    every = pa.chunked_array(list(ids.values()))
+    if pc.count_distinct(every).as_py() < len(every):
+        return False
+    for label, values in ids.items():
+        (held,) = store.query(f"MATCH (n:`{label}`) RETURN count(n) AS held").rows[0]
+        if not held:
+            continue
+        for start in range(0, len(values), LOOKUP_BATCH):
+            batch = values.slice(start, LOOKUP_BATCH).to_pylist()
+            found = store.query(
+                f"UNWIND $ids AS i MATCH (n:`{label}`) WHERE n.id = i RETURN count(n) AS held",
+                {"ids": batch},
+            ).rows[0][0]
+            if found:
+                return False
+    return True
+
+
+def load_new(store: Any, tables: Tables, progress: Progress | None = None) -> LoadReport:
+    """Write an import's tables as they are: the embedded store takes them as columns, another
+    store as graphs of about 50,000 elements."""
+    if hasattr(store, "load_tables"):
+        report: LoadReport = store.load_tables(node_tables(tables), edge_tables(tables), progress)
+        return report
+    chunked: LoadReport = store.load_chunks(as_graphs(tables), progress)
+    return chunked
+
+
+def load_claims(
+    store: Any, tables: Tables, ont: Ontology, shown: str, progress: Progress | None = None
 ) -> tuple[LoadReport, Change]:
-    """Load imported documents into a store as :func:`kg.grow.load_documents` loads facts."""
+    """Write an import through the claims machinery (:func:`kg.grow.plan_load`): each document's
+    share of the tables is its statement, merged with what the store and other documents say."""
     from kg.grow import plan_load
 
     started = time.perf_counter()
+    files = []
+    for document, (graph, lines) in as_documents(tables, ont.interaction_type).items():
+        node = graph.nodes.get(document)
+        files.append(
+            FactsFile(
+                shown=shown,
+                document=document,
+                published=node.properties.get("published") if node is not None else None,
+                graph=graph,
+                lines=lines,
+                edge_lines={},
+            )
+        )
     change = plan_load(store, files, ont)
     report: LoadReport = store.load(change.write, progress, remove=change.remove)
     report.seconds = time.perf_counter() - started
     return report, change
-
-
-def file_document(source: str, shown: str, held: dict[str, Document]) -> Document:
-    """The document of an imported file itself: a Report that describes the nodes kg made from
-    it (and, for a GDELT backfile, whose rows name no source, its events)."""
-    name = Path(shown).name
-    doc_id = f"{source}-file-{slug(name)}"
-    doc = held.get(doc_id)
-    if doc is None:
-        node = Node(doc_id, "Report", {"name": f"{source.upper()} events file {name}"})
-        doc = held[doc_id] = Document(node)
-        doc.graph.add_node(node)
-        doc.lines[doc_id] = 1
-    return doc
 
 
 def import_files(
@@ -411,27 +424,33 @@ def import_files(
     resolver = Resolver.from_store(store)
     rejects: list[Rejected] | None = [] if skip_bad is not None else None
     report = ImportReport()
-    documents: dict[str, Document] = {}
+    frames: list[Frame] = []
+    made: list[tuple[str, list[Node], list[Edge]]] = []
     for path in paths:
         shown = str(path)
         data = raw_bytes(Path(path))
         names, header, layout = module.layout(data, shown)
         before = len(rejects) if rejects is not None else 0
         table, lines = read_table(data, names, shown, header, rejects)
+        del data
         text, lines = check_columns(table, lines, module.checks(names, book), shown, rejects)
+        del table
         made_before = set(resolver.created)
-        _touched, events = module.documents(text, lines, shown, book, resolver, documents)
+        frame = module.frame(text, lines, shown, book, resolver)
+        _check_repeats(frame.events, shown)
         new = [resolver.created[i] for i in resolver.created if i not in made_before]
         if new:
             # The nodes kg makes (actors, their links to their countries) are described once,
             # by the file, so that a source's document can be unloaded alone.
-            made = file_document(source, shown, documents)
-            for node, edges in new:
-                made.graph.add_node(node)
-                made.lines.setdefault(node.id, 0)
-                for edge in edges:
-                    made.graph.add_edge(edge)
+            document = file_document_id(source, shown)
+            if document not in frame.documents.column("id").to_pylist():
+                frame.documents = pa.concat_tables(
+                    [frame.documents, _file_document(source, shown)], promote_options="permissive"
+                )
+            made.append((document, [n for n, _ in new], [e for _, edges in new for e in edges]))
+        frames.append(frame)
         rejected = (len(rejects) - before) if rejects is not None else 0
+        events = frame.events.num_rows
         report.files.append(
             {
                 "file": shown,
@@ -444,31 +463,34 @@ def import_files(
         report.rows += text.num_rows + rejected
         report.events += events
         report.rejected += rejected
+        report.actors_left_out += frame.left_out
     report.actors_created = sum(
         1 for node, _ in resolver.created.values() if node.label in ont.actor_labels
     )
-    report.actors_left_out = resolver.left_out
-    report.documents = len(documents)
-    files = to_files(list(documents.values()), ", ".join(str(p) for p in paths))
     if rejects is not None and skip_bad is not None:
         write_rejects(skip_bad, rejects)
+    tables = assemble(frames, made, resolver.known, book, ont)
+    del frames
+    report.documents = sum(
+        t.num_rows for label in ont.source_labels for t in tables.nodes.get(label, [])
+    )
     # Store actors the events meet: what resolution matched rather than made.
-    roles = frozenset(ont.actor_role_types)
-    report.actors_matched = len(
-        {
-            edge.target
-            for doc in documents.values()
-            for edge in doc.graph.edges.values()
-            if edge.type in roles and edge.target not in resolver.created
-        }
-    )
-    report.load, change = load_imported(store, files, ont, progress)
-    events = frozenset(ont.event_labels)
-    # Events more than one source describes: their view is merged from several claims.
-    report.merged = sum(
-        1
-        for node in change.write.nodes.values()
-        if node.label in events and len(node.properties.get("documents", ())) > 1
-    )
+    met: set[str] = set()
+    for rtype in ont.actor_role_types:
+        for table in tables.edges.get(rtype, []):
+            met.update(pc.unique(table.column("to")).to_pylist())
+    report.actors_matched = len(met.difference(resolver.created))
+    if _events_are_new(store, tables, ont):
+        report.load = load_new(store, tables, progress)
+    else:
+        shown = ", ".join(str(p) for p in paths)
+        report.load, change = load_claims(store, tables, ont, shown, progress)
+        events_labels = frozenset(ont.event_labels)
+        # Events more than one source describes: their view is merged from several claims.
+        report.merged = sum(
+            1
+            for node in change.write.nodes.values()
+            if node.label in events_labels and len(node.properties.get("documents", ())) > 1
+        )
     report.seconds = time.perf_counter() - started
     return report

@@ -20,24 +20,26 @@ import hashlib
 from collections.abc import Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kg.errors import KGError
 from kg.importers.cameo import Codebook
+from kg.importers.columns import Frame, day, either, empty_to_null, first_rows, lookup, named
 from kg.importers.core import (
     DATE8,
     INTEGER,
     NUMBER,
     Check,
-    Document,
     ImportRowError,
-    add_announced_event,
     cameo_check,
-    file_document,
+    file_document_id,
+    file_document_name,
 )
 from kg.importers.resolve import Resolver, slug
-from kg.model import Edge, Node
 
-__all__ = ["LAYOUTS", "checks", "documents", "layout"]
+__all__ = ["LAYOUTS", "checks", "frame", "layout"]
+
+_ACTOR_KEY = ("Code", "KnownGroupCode", "CountryCode", "Type1Code", "Name")
 
 _ACTOR = (
     "Code",
@@ -124,136 +126,142 @@ def checks(names: Sequence[str], book: Codebook) -> list[Check]:
     return rules
 
 
-def _number(value: str) -> float | None:
-    return float(value) if value else None
-
-
-def _integer(value: str) -> int | None:
-    return int(value) if value else None
-
-
-def _day(value: str) -> str:
-    return f"{value[:4]}-{value[4:6]}-{value[6:8]}"
-
-
-def _actor(resolver: Resolver, row: dict[str, str], n: int) -> str | None:
-    code = row[f"Actor{n}Code"]
+def _actor(
+    resolver: Resolver, code: str, group: str, country: str, role: str, name: str
+) -> str | None:
+    """The id of a row's actor, None when it has none or is a region (no guess is made)."""
     if not code:
         return None
-    group = row[f"Actor{n}KnownGroupCode"]
-    country = row[f"Actor{n}CountryCode"]
-    role = row[f"Actor{n}Type1Code"]
-    name = row[f"Actor{n}Name"]
     if group:
         found = resolver.find("Organisation", [group, name])
         return found or resolver.organisation(name.title() if name else group)
     country_id = resolver.country(country, name) if country else None
     if country_id is None:
-        resolver.left_out += 1  # a region (EUR, AFR) or a role with no country: no guess
-        return None
+        return None  # a region (EUR, AFR) or a role with no country
     if role and role in code:
         return resolver.role(country_id, role, code)
     return country_id
 
 
-def _place(resolver: Resolver, row: dict[str, str]) -> Node | None:
-    name = row["ActionGeo_FullName"]
-    if not name:
-        return None
-    feature = row["ActionGeo_FeatureID"] or name
-    props: dict[str, object] = {
-        "name": name,
-        "latitude": _number(row["ActionGeo_Lat"]),
-        "longitude": _number(row["ActionGeo_Long"]),
-    }
-    return Node(f"gdelt-place-{slug(feature)}", "Place", props)
+def _actors(text: pa.Table, resolver: Resolver, n: int) -> tuple[pa.Array, int]:
+    """Actor ``n``'s id on every row (resolved once per distinct actor) and how many rows name
+    an actor that was left out."""
+    key = pc.binary_join_element_wise(
+        *[text.column(f"Actor{n}{part}").combine_chunks() for part in _ACTOR_KEY], "\t"
+    )
+    ids = lookup(key, lambda k: _actor(resolver, *k.split("\t")))
+    named = pc.not_equal(text.column(f"Actor{n}Code"), "")
+    return ids, pc.sum(pc.and_(named, pc.is_null(ids))).as_py() or 0
 
 
-def documents(
-    text: pa.Table,
-    lines: pa.Array,
-    shown: str,
-    book: Codebook,
-    resolver: Resolver,
-    held: dict[str, Document],
-) -> tuple[list[Document], int]:
-    """The documents of a file's rows (added to ``held``, shared across files), and its events."""
-    touched: dict[str, Document] = {}
-    events = 0
-    columns = {n: text.column(n).to_pylist() for n in text.column_names}
-    line_list = lines.to_pylist()
-    for i, line in enumerate(line_list):
-        row = {n: columns[n][i] for n in columns}
-        url = row.get("SOURCEURL", "")
-        added = row["DATEADDED"]
-        if url:
-            doc_id = "gdelt-source-" + hashlib.sha1(url.encode()).hexdigest()[:16]
-            doc = held.get(doc_id)
-            if doc is None:
-                doc = held[doc_id] = Document(
-                    Node(
-                        doc_id,
-                        "Article",
-                        {"name": url[:200], "url": url, "published": _day(added)},
-                    )
-                )
-        else:
-            doc = file_document("gdelt", shown, held)
-        touched[doc.node.id] = doc
-        graph = doc.graph
-        graph.add_node(doc.node)
-        doc.lines.setdefault(doc.node.id, line)
-        code = row["EventCode"]
-        mapping = book.mapping(code)
-        a1, a2 = _actor(resolver, row, 1), _actor(resolver, row, 2)
-        names = " / ".join(row[f"Actor{n}Name"] for n in (1, 2) if row[f"Actor{n}Name"])
-        event_id = f"gdelt-{row['GLOBALEVENTID']}"
-        day = _day(row["SQLDATE"])
-        props: dict[str, object] = {
-            "name": f"{book.codes[code].name}" + (f" ({names})" if names else ""),
-            "status": "occurred",
-            "date": day,
-            "date_precision": "day",
-            "cameo_code": code,
-            "cameo_root_code": code[:2],
-            "cameo_concept": code,
-            "quad_class": int(row["QuadClass"]),
-            "goldstein": _number(row["GoldsteinScale"]),
-            "num_mentions": _integer(row["NumMentions"]),
-            "num_sources": _integer(row["NumSources"]),
-            "num_articles": _integer(row["NumArticles"]),
-            "avg_tone": _number(row["AvgTone"]),
+def _places(
+    text: pa.Table, resolver: Resolver, documents: pa.Array, lines: pa.Array
+) -> tuple[pa.Array, pa.Table]:
+    """Each row's action place id, and the places new to the store (the first row's values)."""
+    name = text.column("ActionGeo_FullName").combine_chunks()
+    feature = text.column("ActionGeo_FeatureID").combine_chunks()
+    key = pc.if_else(pc.equal(name, ""), "", pc.if_else(pc.equal(feature, ""), name, feature))
+    ids = lookup(key, lambda k: f"gdelt-place-{slug(k)}" if k else None)
+    first = first_rows(ids)
+    first = first.filter(pc.is_valid(ids.take(first)))
+    fresh = [i not in resolver.known for i in ids.take(first).to_pylist()]
+    first = first.filter(pa.array(fresh, pa.bool_()))
+    names = name.take(first)
+    countries = []
+    for place_id, place_name in zip(ids.take(first).to_pylist(), names.to_pylist(), strict=True):
+        resolver.known[place_id] = "Place"
+        countries.append(resolver.country_by_name(place_name.rsplit(",", 1)[-1].strip()))
+    places = pa.table(
+        {
+            "id": ids.take(first),
+            "document": documents.take(first),
+            "line": lines.take(first),
+            "name": names,
+            "latitude": empty_to_null(text.column("ActionGeo_Lat")).take(first).cast(pa.float64()),
+            "longitude": empty_to_null(text.column("ActionGeo_Long"))
+            .take(first)
+            .cast(pa.float64()),
+            "country": pa.array(countries, pa.string()),
         }
-        held_event = graph.nodes.get(event_id)
-        event = Node(event_id, mapping.label, props)
-        if held_event is not None and held_event != event:
-            raise ImportRowError(
-                shown,
-                line,
-                "GLOBALEVENTID",
-                f"event {row['GLOBALEVENTID']} given twice by one source with other values",
-            )
-        graph.add_node(event)
-        doc.lines.setdefault(event_id, line)
-        events += 1
-        graph.add_edge(Edge.between(event_id, "ACCORDING_TO", doc.node.id))
-        if a1:
-            graph.add_edge(Edge.between(event_id, "HAS_INITIATOR", a1))
-        if a2 and a2 != a1:
-            graph.add_edge(Edge.between(event_id, "HAS_TARGET", a2))
-        place = _place(resolver, row)
-        if place is not None:
-            if place.id not in resolver.known:
-                resolver.known[place.id] = place.label
-                graph.add_node(place)
-                doc.lines.setdefault(place.id, line)
-                country_name = row["ActionGeo_FullName"].rsplit(",", 1)[-1].strip()
-                country = resolver.country_by_name(country_name)
-                if country:
-                    graph.add_edge(Edge.between(place.id, "LOCATED_IN", country))
-            graph.add_edge(Edge.between(event_id, "HAS_PLACE", place.id))
-        if mapping.announces:
-            add_announced_event(
-                doc, book, code, mapping.announces, event_id, names, (a1, a2), doc.node.id, line
-            )
-    return list(touched.values()), events
+    )
+    return ids, places
+
+
+def _documents(text: pa.Table, lines: pa.Array, shown: str) -> tuple[pa.Array, pa.Table]:
+    """Each row's document id (its SOURCEURL, else the file), and the documents."""
+    if "SOURCEURL" in text.column_names:
+        url = text.column("SOURCEURL").combine_chunks()
+    else:
+        url = pa.array([""] * text.num_rows, pa.string())
+    whole = file_document_id("gdelt", shown)
+
+    def document(value: str) -> str:
+        if not value:
+            return whole
+        return "gdelt-source-" + hashlib.sha1(value.encode()).hexdigest()[:16]
+
+    ids = lookup(url, document)
+    first = first_rows(ids)
+    urls = url.take(first)
+    given = pc.not_equal(urls, "")
+    table = pa.table(
+        {
+            "id": ids.take(first),
+            "label": pc.if_else(given, "Article", "Report"),
+            "line": pc.if_else(given, lines.take(first), 1),
+            "name": pc.if_else(
+                given, pc.utf8_slice_codeunits(urls, 0, 200), file_document_name("gdelt", shown)
+            ),
+            "url": empty_to_null(urls),
+            "published": pc.if_else(
+                given, day(text.column("DATEADDED").take(first)), pa.scalar(None, pa.string())
+            ),
+        }
+    )
+    return ids, table
+
+
+def frame(text: pa.Table, lines: pa.Array, shown: str, book: Codebook, resolver: Resolver) -> Frame:
+    """A file's checked rows as columns: an event per row, its documents and new places."""
+    documents, document_table = _documents(text, lines, shown)
+    first, left_first = _actors(text, resolver, 1)
+    second, left_second = _actors(text, resolver, 2)
+    places, place_table = _places(text, resolver, documents, lines)
+    code = text.column("EventCode").combine_chunks()
+    names = either(
+        empty_to_null(text.column("Actor1Name")), empty_to_null(text.column("Actor2Name")), " / "
+    )
+    same = pc.fill_null(pc.equal(first, second), False)
+    rows = text.num_rows
+
+    def number(column: str, type_: pa.DataType) -> pa.Array:
+        return empty_to_null(text.column(column)).cast(type_)
+
+    events = pa.table(
+        {
+            "id": pc.binary_join_element_wise(
+                "gdelt-", text.column("GLOBALEVENTID").combine_chunks(), ""
+            ),
+            "label": lookup(code, lambda c: book.mapping(c).label),
+            "document": documents,
+            "line": lines,
+            "initiator": first,
+            "target": pc.if_else(same, pa.scalar(None, pa.string()), second),
+            "place": places,
+            "names": names,
+            "name": named(lookup(code, lambda c: book.codes[c].name), names),
+            "status": pa.array(["occurred"] * rows, pa.string()),
+            "date": day(text.column("SQLDATE")),
+            "date_precision": pa.array(["day"] * rows, pa.string()),
+            "cameo_code": code,
+            "cameo_root_code": pc.utf8_slice_codeunits(code, 0, 2),
+            "cameo_concept": code,
+            "quad_class": text.column("QuadClass").cast(pa.int64()),
+            "goldstein": number("GoldsteinScale", pa.float64()),
+            "num_mentions": number("NumMentions", pa.int64()),
+            "num_sources": number("NumSources", pa.int64()),
+            "num_articles": number("NumArticles", pa.int64()),
+            "avg_tone": number("AvgTone", pa.float64()),
+        }
+    )
+    return Frame(events, document_table, place_table, left_out=left_first + left_second)

@@ -17,21 +17,16 @@ import re
 from collections.abc import Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kg.errors import KGError
 from kg.importers.cameo import Codebook
-from kg.importers.core import (
-    NUMBER,
-    Check,
-    Document,
-    ImportRowError,
-    add_announced_event,
-    cameo_check,
-)
+from kg.importers.columns import Frame, either, empty_to_null, first_rows, lookup, named
+from kg.importers.core import NUMBER, Check, ImportRowError, cameo_check
 from kg.importers.resolve import Resolver, iso3_of, slug
-from kg.model import Edge, Node
+from kg.ontology import load_ontology
 
-__all__ = ["COLUMNS", "checks", "documents", "layout"]
+__all__ = ["COLUMNS", "checks", "frame", "layout"]
 
 COLUMNS = [
     "Event ID",
@@ -128,111 +123,154 @@ def _actor(resolver: Resolver, name: str, sectors: str, country: str) -> str | N
     return resolver.person(name)
 
 
-def _place(resolver: Resolver, row: dict[str, str]) -> tuple[Node, str | None] | None:
-    parts = [row[c] for c in ("City", "District", "Province", "Country") if _value(row[c])]
-    if not parts:
-        return None
-    name = ", ".join(dict.fromkeys(parts))
-    lat, long = _value(row["Latitude"]), _value(row["Longitude"])
-    node = Node(
-        f"icews-place-{slug(name)}",
-        "Place",
-        {
-            "name": name,
-            "latitude": float(lat) if lat else None,
-            "longitude": float(long) if long else None,
-        },
+def _clean(column: pa.ChunkedArray) -> pa.Array:
+    """A text column with its absent values ("" and NA) as nulls."""
+    column = column.combine_chunks()
+    return pc.if_else(
+        pc.is_in(column, value_set=pa.array(_ABSENT)), pa.scalar(None, pa.string()), column
     )
-    country = resolver.country_by_name(row["Country"]) if _value(row["Country"]) else None
-    return node, country
 
 
-def documents(
-    text: pa.Table,
-    lines: pa.Array,
-    shown: str,
-    book: Codebook,
-    resolver: Resolver,
-    held: dict[str, Document],
-) -> tuple[list[Document], int]:
-    """The documents (stories) of a file's rows, added to ``held``, and the number of events."""
-    touched: dict[str, Document] = {}
-    events = 0
-    columns = {n: text.column(n).to_pylist() for n in text.column_names}
-    for i, line in enumerate(lines.to_pylist()):
-        row = {n: columns[n][i] for n in columns}
-        day = row["Event Date"]
-        story = _value(row["Story ID"]) or f"unknown-{slug(shown)}"
-        doc_id = f"icews-story-{slug(story)}"
-        doc = held.get(doc_id)
-        if doc is None:
-            publisher = _value(row["Publisher"])
-            doc = held[doc_id] = Document(
-                Node(
-                    doc_id,
-                    "Article",
-                    {
-                        "name": f"{publisher or 'ICEWS'} story {story}",
-                        "published": day,
-                    },
-                )
-            )
-            doc.graph.add_node(doc.node)
-            doc.lines[doc_id] = line
-            if publisher:
-                outlet = resolver.organisation(publisher, None, "news agency")
-                doc.graph.add_edge(Edge.between(doc_id, "PUBLISHED_ON", outlet))
-        touched[doc_id] = doc
-        graph = doc.graph
-        code = row["CAMEO Code"]
-        mapping = book.mapping(code)
-        source = _actor(resolver, row["Source Name"], row["Source Sectors"], row["Source Country"])
-        target = _actor(resolver, row["Target Name"], row["Target Sectors"], row["Target Country"])
-        event_id = f"icews-{row['Event ID']}-{day}"
-        names = " / ".join(n for n in (row["Source Name"], row["Target Name"]) if _value(n))
-        sentence = _value(row["Sentence Number"])
-        intensity = row["Intensity"]
-        event = Node(
-            event_id,
-            mapping.label,
-            {
-                "name": f"{row['Event Text'] or book.codes[code].name}"
-                + (f" ({names})" if names else ""),
-                "status": "occurred",
-                "date": day,
-                "date_precision": "day",
-                "cameo_code": code,
-                "cameo_root_code": code[:2],
-                "cameo_concept": code,
-                "intensity": float(intensity) if intensity else None,
-                "sentence_number": int(sentence) if sentence else None,
-            },
-        )
-        old = graph.nodes.get(event_id)
-        if old is not None and old != event:
-            raise ImportRowError(
-                shown, line, "Event ID", f"event {row['Event ID']} of {day} given twice"
-            )
-        graph.add_node(event)
-        doc.lines.setdefault(event_id, line)
-        events += 1
-        graph.add_edge(Edge.between(event_id, "ACCORDING_TO", doc_id))
-        if source:
-            graph.add_edge(Edge.between(event_id, "HAS_INITIATOR", source))
-        if target and target != source:
-            graph.add_edge(Edge.between(event_id, "HAS_TARGET", target))
-        place = _place(resolver, row)
-        if place is not None:
-            node, country = place
-            if node.id not in resolver.known:
-                resolver.known[node.id] = node.label
-                graph.add_node(node)
-                doc.lines.setdefault(node.id, line)
-                if country:
-                    graph.add_edge(Edge.between(node.id, "LOCATED_IN", country))
-            graph.add_edge(Edge.between(event_id, "HAS_PLACE", node.id))
-        if mapping.announces:
-            add_announced_event(
-                doc, book, code, mapping.announces, event_id, names, (source, target), doc_id, line
-            )
-    return list(touched.values()), events
+def _actors(text: pa.Table, resolver: Resolver, side: str) -> pa.Array:
+    """The id of the ``side`` (Source, Target) actor of every row, resolved once per actor."""
+    key = pc.binary_join_element_wise(
+        *[
+            text.column(f"{side} {part}").combine_chunks()
+            for part in ("Name", "Sectors", "Country")
+        ],
+        "\t",
+    )
+    return lookup(key, lambda k: _actor(resolver, *k.split("\t")))
+
+
+def _place(resolver: Resolver, key: str) -> tuple[str, str, str | None] | None:
+    """A place's id, name and country from its City, District, Province and Country."""
+    parts = key.split("\t")
+    given = [p for p in parts if _value(p)]
+    if not given:
+        return None
+    name = ", ".join(dict.fromkeys(given))
+    country = resolver.country_by_name(parts[3]) if _value(parts[3]) else None
+    return f"icews-place-{slug(name)}", name, country
+
+
+def _places(
+    text: pa.Table, resolver: Resolver, documents: pa.Array, lines: pa.Array
+) -> tuple[pa.Array, pa.Table]:
+    """Each row's place id, and the places new to the store (the first row's values)."""
+    key = pc.binary_join_element_wise(
+        *[text.column(c).combine_chunks() for c in ("City", "District", "Province", "Country")],
+        "\t",
+    )
+    found: dict[str, tuple[str, str, str | None] | None] = {}
+
+    def place(value: str) -> str | None:
+        found[value] = _place(resolver, value)
+        return found[value][0] if found[value] else None
+
+    ids = lookup(key, place)
+    first = first_rows(ids)
+    first = first.filter(pc.is_valid(ids.take(first)))
+    new: list[int] = []
+    names: list[str] = []
+    countries: list[str | None] = []
+    for at, value in zip(first.to_pylist(), key.take(first).to_pylist(), strict=True):
+        place_id, name, country = found[value]  # type: ignore[misc]
+        if place_id in resolver.known:
+            continue
+        resolver.known[place_id] = "Place"
+        new.append(at)
+        names.append(name)
+        countries.append(country)
+    rows = pa.array(new, pa.int64())
+    places = pa.table(
+        {
+            "id": ids.take(rows),
+            "document": documents.take(rows),
+            "line": lines.take(rows),
+            "name": pa.array(names, pa.string()),
+            "latitude": _clean(text.column("Latitude")).take(rows).cast(pa.float64()),
+            "longitude": _clean(text.column("Longitude")).take(rows).cast(pa.float64()),
+            "country": pa.array(countries, pa.string()),
+        }
+    )
+    return ids, places
+
+
+def _documents(
+    text: pa.Table, lines: pa.Array, shown: str, resolver: Resolver
+) -> tuple[pa.Array, pa.Table, list[pa.Table]]:
+    """Each row's story (an Article), the stories, and their links to their publishers."""
+    story = _clean(text.column("Story ID"))
+    story = pc.fill_null(story, f"unknown-{slug(shown)}")
+    ids = lookup(story, lambda s: f"icews-story-{slug(s)}")
+    first = first_rows(ids)
+    publisher = _clean(text.column("Publisher")).take(first)
+    table = pa.table(
+        {
+            "id": ids.take(first),
+            "label": pa.array(["Article"] * len(first), pa.string()),
+            "line": lines.take(first),
+            "name": pc.binary_join_element_wise(
+                pc.fill_null(publisher, "ICEWS"), " story ", story.take(first), ""
+            ),
+            "published": text.column("Event Date").combine_chunks().take(first),
+        }
+    )
+    outlet = lookup(
+        publisher, lambda p: resolver.organisation(p, None, "news agency") if p else None
+    )
+    links = pa.table(
+        {
+            "type": pa.array([load_ontology().relationship_named("publishedOn")] * len(first)),
+            "from": table.column("id"),
+            "to": outlet,
+            "document": table.column("id"),
+            "line": table.column("line"),
+        }
+    ).filter(pc.is_valid(outlet))
+    return ids, table, [links] if links.num_rows else []
+
+
+def frame(text: pa.Table, lines: pa.Array, shown: str, book: Codebook, resolver: Resolver) -> Frame:
+    """A file's checked rows as columns: an event per row, its stories and new places."""
+    documents, document_table, links = _documents(text, lines, shown, resolver)
+    source = _actors(text, resolver, "Source")
+    target = _actors(text, resolver, "Target")
+    places, place_table = _places(text, resolver, documents, lines)
+    code = text.column("CAMEO Code").combine_chunks()
+    day = text.column("Event Date").combine_chunks()
+    names = either(_clean(text.column("Source Name")), _clean(text.column("Target Name")), " / ")
+    same = pc.fill_null(pc.equal(source, target), False)
+    event_text = empty_to_null(text.column("Event Text"))
+    rows = text.num_rows
+    events = pa.table(
+        {
+            "id": pc.binary_join_element_wise(
+                "icews-", text.column("Event ID").combine_chunks(), "-", day, ""
+            ),
+            "label": lookup(code, lambda c: book.mapping(c).label),
+            "document": documents,
+            "line": lines,
+            "initiator": source,
+            "target": pc.if_else(same, pa.scalar(None, pa.string()), target),
+            "place": places,
+            "names": names,
+            "name": named(
+                pc.coalesce(event_text, lookup(code, lambda c: book.codes[c].name)), names
+            ),
+            "status": pa.array(["occurred"] * rows, pa.string()),
+            "date": day,
+            "date_precision": pa.array(["day"] * rows, pa.string()),
+            "cameo_code": code,
+            "cameo_root_code": pc.utf8_slice_codeunits(code, 0, 2),
+            "cameo_concept": code,
+            "intensity": empty_to_null(text.column("Intensity")).cast(pa.float64()),
+            "sentence_number": _clean(text.column("Sentence Number")).cast(pa.int64()),
+        }
+    )
+    unresolved = 0
+    for side, ids in (("Source", source), ("Target", target)):
+        given = pc.is_valid(_clean(text.column(f"{side} Name")))
+        unresolved += pc.sum(pc.and_(given, pc.is_null(ids))).as_py() or 0
+    return Frame(events, document_table, place_table, links, left_out=unresolved)
