@@ -500,9 +500,9 @@ def test_rdf_of_imported_events_is_shacl_valid_with_skos_codes(imported):
 
 # ------------------------------------------------------------------------------------ queries
 
-# The event data queries, kept beside these tests until the library's own tests list them
-# (tests/test_queries.py holds the exact list of cypher/).
-QUERIES = DATA / "queries"
+# The event data queries of the library (cypher/), asked of the article and both fixtures; their
+# answers on the article alone are in tests/test_queries.py.
+EVENT_QUERIES = ("actor_root_codes", "busiest_pairs", "dyad_events")
 QUERY_CASES = [
     ("dyad_events", {}),
     ("dyad_events", {"a": "russia", "b": "united-states"}),
@@ -526,11 +526,13 @@ def _fill(store):
 
 def test_event_queries_have_headers_and_answer():
     from kg.queries import get_query
+    from kg.resources import cypher_dir
 
-    for path in sorted(QUERIES.glob("*.cypher")):
-        query = get_query(path)
+    for name in EVENT_QUERIES:
+        query = get_query(name)
+        assert query.path == cypher_dir() / f"{name}.cypher"
         assert query.question.endswith("?") and query.returns.startswith("one row per")
-        assert query.example.startswith(f"kg query {path.stem}")
+        assert query.example.startswith(f"kg query {name}")
         assert all(p.help for p in query.parameters)
 
 
@@ -539,12 +541,13 @@ def test_event_queries_agree_on_both_engines(imported, neo4j_config):
     from kg.stores.neo4j import Neo4jStore
     from tests.conftest import wipe_neo4j
 
+    assert {name for name, _ in QUERY_CASES} == set(EVENT_QUERIES)
     wipe_neo4j(neo4j_config)
     with Neo4jStore(neo4j_config) as neo4j:
         _fill(neo4j)
         for name, params in QUERY_CASES:
-            ours = run_query(imported, QUERIES / f"{name}.cypher", params)
-            theirs = run_query(neo4j, QUERIES / f"{name}.cypher", params)
+            ours = run_query(imported, name, params)
+            theirs = run_query(neo4j, name, params)
             assert ours.rows, (name, params)
             assert ours.columns == theirs.columns
             assert ours.rows == theirs.rows, (name, params)

@@ -35,11 +35,14 @@ from kg.stores import STORES
 
 # name -> its parameters as (name, type, default): what `kg query NAME -p ...` accepts.
 PARAMETERS: dict[str, list[tuple[str, str, object]]] = {
+    "actor_root_codes": [("actor", "string", "russia")],
     "actor_timeline": [("actor", "string", "donald-trump")],
+    "busiest_pairs": [("top", "integer", 10)],
     "call_topics": [("call", "string", None)],
     "calls": [("status", "string", None)],
     "conflicts": [],
     "date_resolutions": [],
+    "dyad_events": [("a", "string", "russia"), ("b", "string", "ukraine")],
     "fact_history": [("fact", "string", "call-trump-putin-2025-05-19")],
     "fact_sources": [("fact", "string", "demand-withdrawal-2025-05-16")],
     "facts_by_status": [("status", "string", None)],
@@ -151,7 +154,26 @@ HISTORY_ROWS = [
     ],
 ]
 
+ROOT_CODES_COLUMNS = ["root_code", "events", "initiated"]
+PAIRS_COLUMNS = ["actor", "name", "partner", "partner_name", "events"]
+# The five busiest pairs of the article: Russia and Ukraine interact in the Istanbul talks, the
+# demanded withdrawal and the hoped-for ceasefire.
+PAIRS_ROWS = [
+    ["russia", "Russia", "ukraine", "Ukraine", 3],
+    ["donald-trump", "Donald Trump", "vladimir-putin", "Vladimir Putin", 2],
+    ["donald-trump", "Donald Trump", "nato", "NATO", 1],
+    ["donald-trump", "Donald Trump", "volodymyr-zelenskyy", "Volodymyr Zelenskyy", 1],
+    ["marco-rubio", "Marco Rubio", "sergey-lavrov", "Sergey Lavrov", 1],
+]
+DYAD_COLUMNS = ["month", "events", "scored", "goldstein"]
+
 DEFAULT_ANSWERS = {
+    # The event data queries (GDELT, ICEWS) asked of the article: its events have CAMEO codes
+    # but no Goldstein score or intensity, so none is scored and the sums are 0.0.
+    "actor_root_codes": (
+        ROOT_CODES_COLUMNS,
+        [["03", 1, 0], ["04", 1, 0], ["08", 1, 0], ["10", 1, 1]],
+    ),
     "actor_timeline": (
         ["date", "date_qualifier", "event", "name", "cameo_code", "status", "role"],
         [
@@ -200,6 +222,15 @@ DEFAULT_ANSWERS = {
                 "planned",
                 "initiator",
             ],
+        ],
+    ),
+    "busiest_pairs": (
+        PAIRS_COLUMNS,
+        [
+            *PAIRS_ROWS,
+            ["russia", "Russia", "united-states", "United States", 1],
+            ["russian-armed-forces", "Russian Armed Forces", "ukraine", "Ukraine", 1],
+            ["ukraine", "Ukraine", "united-states", "United States", 1],
         ],
     ),
     "call_topics": (
@@ -409,6 +440,7 @@ DEFAULT_ANSWERS = {
         ],
     ),
     # A fact one document describes is its own claim: one row.
+    "dyad_events": (DYAD_COLUMNS, [["2025-05", 4, 0, 0.0]]),
     "fact_history": (HISTORY_COLUMNS, [HISTORY_ROWS[0]]),
     "fact_sources": (
         [
@@ -997,6 +1029,23 @@ DEFAULT_ANSWERS = {
     ),
 }
 OVERRIDE_ANSWERS = [
+    (
+        "actor_root_codes",
+        {"actor": "donald-trump"},
+        ROOT_CODES_COLUMNS,
+        [["04", 4, 3], ["03", 1, 1]],
+    ),
+    ("busiest_pairs", {"top": "5"}, PAIRS_COLUMNS, PAIRS_ROWS),
+    ("busiest_pairs", {"top": "0"}, PAIRS_COLUMNS, []),
+    ("dyad_events", {"a": "russia", "b": "united-states"}, DYAD_COLUMNS, [["2025-05", 1, 0, 0.0]]),
+    # The call of 18 March and the Monday call, whoever initiated them.
+    (
+        "dyad_events",
+        {"a": "vladimir-putin", "b": "donald-trump"},
+        DYAD_COLUMNS,
+        [["2025-03", 1, 0, 0.0], ["2025-05", 1, 0, 0.0]],
+    ),
+    ("dyad_events", {"a": "russia", "b": "russia"}, DYAD_COLUMNS, []),
     (
         "calls",
         {"status": "planned"},
@@ -1816,6 +1865,10 @@ def corpus_cases(store):
     cases += [("offices", {"institution": i}) for i in [None, *ids("Country", limit=2)]]
     pairs = [tuple(last), tuple(persons[:2]), (persons[0], persons[3]), (actors[2], actors[3])]
     cases += [("shortest_path", {"from": a, "to": b}) for a, b in pairs]
+    cases += [("dyad_events", {"a": a, "b": b}) for a, b in [*pairs, (persons[0], persons[0])]]
+    cases += [("actor_root_codes", {"actor": a}) for a in actors]
+    # Enough pairs to list every one: ties in the number of events are broken the same way.
+    cases += [("busiest_pairs", {"top": top}) for top in (1, 10, 100_000)]
     cases += [("upcoming_calls", {"after": day}) for day in ("2025-01-01", "2025-05-17")]
     cases += [("fact_history", {"fact": f}) for f in ids("Call", limit=2) + ids("Demand", limit=1)]
     cases.append(("conflicts", {}))

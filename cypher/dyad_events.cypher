@@ -1,7 +1,7 @@
 // Question: How do two actors deal with each other month by month: how many events, and what Goldstein sum?
 // Parameters:
 //   a: string = "russia"    -- id of one actor (Person, Country or Organisation)
-//   b: string = "ukraine"   -- id of the other actor
+//   b: string = "ukraine"   -- id of the other actor (the same id twice gives no row)
 // Example: kg query dyad_events -p a=russia -p b=ukraine
 // Returns: one row per month with an event of both actors (as initiator, participant or target,
 //   either way round), oldest first: the month (YYYY-MM), the number of events, how many of them
@@ -9,6 +9,7 @@
 //   sum of those scores, to two decimals.
 MATCH (x:Person|Country|Organisation {id: $a})
 MATCH (y:Person|Country|Organisation {id: $b})
+WHERE y.id <> x.id
 MATCH (x)<-[:HAS_INITIATOR|HAS_PARTICIPANT|HAS_TARGET]-(e)-[:HAS_INITIATOR|HAS_PARTICIPANT|HAS_TARGET]->(y)
 WHERE e.date IS NOT NULL
 WITH DISTINCT e
