@@ -25,6 +25,10 @@ its nodes (:data:`COMPUTED_REQUIRED`), not the fact's required properties: a cla
 has no status. A property shape is shared by every class that requires it alike; a class that
 requires it otherwise gets its own (``kgsh:status-optional``, ``kgsh:fact-required``).
 
+A class with a point geometry (``kg:wktPoint``: a place) may have one ``geo:hasGeometry`` to a
+``geo:Geometry``, and must have it when it has both coordinates; ``kgsh:Geometry`` checks that a
+geometry has exactly one ``geo:asWKT``, a ``geo:wktLiteral`` of the form ``POINT(x y)``.
+
 Plus one shape for the ``rdf:Statement`` that carries an edge's properties. The ``sh:class``
 constraints need the ontology's ``rdfs:subClassOf`` hierarchy (a ``kg:Person`` is a ``kg:Actor``),
 so an export is validated together with the ontology: :func:`validate` passes it to pyshacl as
@@ -55,7 +59,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node as RdfTerm
 
 from kg.errors import KGError, OntologyError
-from kg.export.rdf import PROV, REL, PropertyTerm, mapping, required_properties
+from kg.export.rdf import GEO, PROV, REL, PropertyTerm, mapping, required_properties
 from kg.ontology import DATA, Ontology, RelationshipDef, load_ontology
 from kg.resources import ontology_dir
 
@@ -98,6 +102,8 @@ _XSD_OF = {
 _DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
 # prov:generatedAtTime of a source: its publication date, with a time when it has one.
 _GENERATED_TYPES = (*_DATE_TYPES, XSD.dateTime)
+# The WKT that kg.export.rdf.wkt_point writes: two decimal numbers, never an exponent.
+_WKT_POINT = r"^POINT\(-?[0-9]+(\.[0-9]+)? -?[0-9]+(\.[0-9]+)?\)$"
 
 
 def shapes_path() -> Path:
@@ -245,6 +251,8 @@ class _Builder:
             g.add((shape, SH.property, self.prov_link_shape(predicate)))
         if label in prov.sources:
             g.add((shape, SH.property, self.generated_shape()))
+        if label in self.m.points:
+            self.point_constraints(shape, self.m.points[label])
 
     def targets_constraint(self, prop: URIRef, targets: frozenset[str]) -> None:
         """``sh:class`` (or ``sh:or`` of ``sh:class``) that the targets of ``prop`` must have."""
@@ -285,6 +293,45 @@ class _Builder:
             self.g.add((prop, SH.maxCount, Literal(1)))
             self.datatype_options(prop, _GENERATED_TYPES)
         return prop
+
+    def point_constraints(self, shape: URIRef, coordinates: tuple[str, str]) -> None:
+        """At most one geometry; exactly one when the node has both coordinates."""
+        g = self.g
+        link, new = self.shape_iri("hasGeometry", ("geometry",))
+        if new:
+            g.add((link, RDF.type, SH.PropertyShape))
+            g.add((link, SH.path, GEO.hasGeometry))
+            g.add((link, SH.nodeKind, SH.IRI))
+            g.add((link, SH.maxCount, Literal(1)))
+            g.add((link, SH["class"], GEO.Geometry))
+        g.add((shape, SH.property, link))
+        options = []
+        for name in coordinates:
+            lacking = BNode()
+            g.add((lacking, SH.path, self.m.properties[name].predicate))
+            g.add((lacking, SH.maxCount, Literal(0)))
+            options.append(lacking)
+        located = BNode()
+        g.add((located, SH.path, GEO.hasGeometry))
+        g.add((located, SH.minCount, Literal(1)))
+        g.add((shape, SH["or"], _list(g, [*options, located])))
+
+    def geometry_shape(self) -> None:
+        """A point geometry: one WKT literal, ``POINT(x y)``."""
+        g = self.g
+        shape, _ = self.shape_iri("Geometry", ("class", "geo:Geometry"))
+        g.add((shape, RDF.type, SH.NodeShape))
+        g.add((shape, SH.targetClass, GEO.Geometry))
+        g.add((shape, SH.closed, Literal(True)))
+        g.add((shape, SH.ignoredProperties, _list(g, [RDF.type])))
+        wkt, _ = self.shape_iri("asWKT", ("property", "asWKT"))
+        g.add((shape, SH.property, wkt))
+        g.add((wkt, RDF.type, SH.PropertyShape))
+        g.add((wkt, SH.path, GEO.asWKT))
+        g.add((wkt, SH.datatype, GEO.wktLiteral))
+        g.add((wkt, SH.pattern, Literal(_WKT_POINT)))
+        g.add((wkt, SH.minCount, Literal(1)))
+        g.add((wkt, SH.maxCount, Literal(1)))
 
     def relationship_shape(self, rel: RelationshipDef) -> URIRef:
         """Where a relationship type may go: the classes its targets must have."""
@@ -346,6 +393,8 @@ def shapes_graph(ontology: Ontology | None = None) -> Graph:
     builder = _Builder(ont, g)
     for label in ont.node_labels:
         builder.node_shape(label)
+    if builder.m.points:
+        builder.geometry_shape()
     builder.statement_shape()
     return g
 

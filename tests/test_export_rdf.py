@@ -23,20 +23,25 @@ from kg.export import FORMATS as EXPORT_FORMATS
 from kg.export import export
 from kg.export.rdf import (
     DATA,
+    GEO,
     KG,
+    dataset_quads,
     date_properties,
     edge_iri,
     generate_ntriples,
     generate_turtle,
+    geometry_iri,
     node_iri,
     required_properties,
     to_rdflib,
+    wkt_point,
     write_ntriples,
     write_turtle,
 )
 from kg.model import Edge, Graph, Node
 from kg.ontology import load_ontology
 from kg.resources import ontology_dir
+from kg.shacl import validate
 
 FORMATS = {
     # kg format name: (rdflib parser, pyoxigraph format)
@@ -306,6 +311,7 @@ TINY_TURTLE = dedent(
     @prefix id: <https://w3id.org/kg-diplo/id/> .
     @prefix rel: <https://w3id.org/kg-diplo/id/rel/> .
     @prefix dcterms: <http://purl.org/dc/terms/> .
+    @prefix geo: <http://www.opengis.net/ont/geosparql#> .
     @prefix owl: <http://www.w3.org/2002/07/owl#> .
     @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -370,6 +376,106 @@ def test_tiny_graph_n_triples_are_one_line_per_triple_and_match_turtle():
         RdfGraph().parse(data=text, format="nt"),
         RdfGraph().parse(data=TINY_TURTLE, format="turtle"),
     )
+
+
+# ------------------------------------------------------------------------------ GeoSPARQL
+
+# An imported action place with GDELT's coordinates, and a place of the article with none.
+ISTANBUL = Node(
+    "istanbul-turkey",
+    "Place",
+    {"name": "Istanbul, Istanbul, Turkey", "latitude": 41.0186, "longitude": 28.9647},
+)
+KYIV = Node("kyiv", "Place", {"name": "Kyiv"})
+
+ISTANBUL_TURTLE = dedent(
+    """\
+    id:istanbul-turkey a kg:Place ;
+        kg:name "Istanbul, Istanbul, Turkey" ;
+        kg:latitude "41.0186"^^xsd:double ;
+        kg:longitude "28.9647"^^xsd:double ;
+        geo:hasGeometry <https://w3id.org/kg-diplo/id/istanbul-turkey/geometry> .
+
+    <https://w3id.org/kg-diplo/id/istanbul-turkey/geometry> a geo:Geometry ;
+        geo:asWKT "POINT(28.9647 41.0186)"^^geo:wktLiteral .
+
+    id:kyiv a kg:Place ;
+        kg:name "Kyiv" .
+
+    """
+)
+_WKT = re.compile(r"POINT\((\S+) (\S+)\)")
+
+
+def _places() -> Graph:
+    g = Graph()
+    g.add_node(ISTANBUL)
+    g.add_node(KYIV)
+    return g
+
+
+def test_a_place_with_coordinates_gives_exactly_this_turtle():
+    text = "".join(generate_turtle(_places()))
+    assert text.split("\n\n", 1)[1] == ISTANBUL_TURTLE
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_place_with_coordinates_has_a_wkt_point_both_parsers_read(fmt):
+    expected = to_rdflib(_places())
+    data = _bytes(_places(), fmt)
+    place, geometry = node_iri(ISTANBUL.id), geometry_iri(ISTANBUL.id)
+    for parsed in (
+        RdfGraph().parse(data=data, format=FORMATS[fmt][0]),
+        _oxigraph(data, FORMATS[fmt][1]),
+    ):
+        assert isomorphic(parsed, expected)
+        assert list(parsed.objects(place, GEO.hasGeometry)) == [geometry]
+        assert set(parsed.objects(geometry, RDF.type)) == {GEO.Geometry}
+        (wkt,) = parsed.objects(geometry, GEO.asWKT)
+        assert wkt.datatype == GEO.wktLiteral
+        # WKT puts the longitude first.
+        x, y = map(float, _WKT.fullmatch(str(wkt)).groups())
+        assert (x, y) == (ISTANBUL.properties["longitude"], ISTANBUL.properties["latitude"])
+        assert (node_iri(KYIV.id), GEO.hasGeometry, None) not in parsed
+    assert validate(expected).conforms
+
+
+def test_a_place_with_one_coordinate_has_no_geometry():
+    g = Graph()
+    g.add_node(Node("somewhere", "Place", {"name": "Somewhere", "latitude": 41.0}))
+    rdf = to_rdflib(g)
+    assert (None, GEO.hasGeometry, None) not in rdf and (None, GEO.asWKT, None) not in rdf
+    assert isomorphic(RdfGraph().parse(data="".join(generate_ntriples(g)), format="nt"), rdf)
+    assert validate(rdf).conforms
+
+
+def test_geosparql_finds_the_point_in_every_export():
+    """A GeoSPARQL user's query over pyoxigraph, on Turtle and on the dataset (TriG, N-Quads)."""
+    query = (
+        "PREFIX geo: <http://www.opengis.net/ont/geosparql#> "
+        "SELECT ?place ?wkt WHERE { ?place geo:hasGeometry/geo:asWKT ?wkt }"
+    )
+    turtle = ox.Store()
+    turtle.load(_bytes(_places(), "turtle"), format=ox.RdfFormat.TURTLE)
+    dataset = ox.Store()
+    dataset.extend(dataset_quads(_places()))
+    for store in (turtle, dataset):
+        rows = [(s["place"].value, s["wkt"].value) for s in store.query(query)]
+        assert rows == [(str(node_iri(ISTANBUL.id)), "POINT(28.9647 41.0186)")]
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "wkt"),
+    [
+        (28.9647, 41.0186, "POINT(28.9647 41.0186)"),
+        (-77, 38.9, "POINT(-77.0 38.9)"),
+        (1e-7, -0.0, "POINT(0.0000001 -0.0)"),
+        (-179.99999999999997, 89.5, "POINT(-179.99999999999997 89.5)"),
+    ],
+)
+def test_wkt_numbers_are_decimals_that_read_back_as_the_same_double(x, y, wkt):
+    assert wkt_point(x, y) == wkt
+    assert tuple(map(float, _WKT.fullmatch(wkt).groups())) == (x, y)
 
 
 def test_turtle_is_streamed_node_by_node(sample_graph):
@@ -584,6 +690,10 @@ def test_a_lone_surrogate_is_a_clear_error():
         (Node("n", "Person", {"name": "x", "quote_start": "12"}), "quote_start must be int"),
         (Node("n", "Person", {"name": "x", "quote_start": True}), "quote_start must be int"),
         (Node("n", "Person", {"name": 5}), "property 'name' has a value of the wrong type"),
+        (
+            Node("n", "Place", {"name": "x", "latitude": float("nan"), "longitude": 2.0}),
+            "node 'n': latitude must be a finite number to be a coordinate, not nan",
+        ),
     ],
 )
 def test_graphs_that_break_the_ontology_are_refused(node, message):

@@ -11,7 +11,7 @@ from rdflib import Graph as RdfGraph
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
-from kg.export.rdf import DATA, KG, edge_iri, write_turtle
+from kg.export.rdf import DATA, GEO, KG, edge_iri, geometry_iri, write_turtle
 from kg.facts import load_facts, sample_facts_path
 from kg.model import Edge, Graph, Node
 from kg.ontology import load_ontology
@@ -78,7 +78,7 @@ def test_shapes_turtle_and_write_shapes_give_the_same_graph(shapes, tmp_path):
 def test_one_closed_node_shape_per_label(shapes):
     ont = load_ontology()
     targets = {shapes.value(s, SH.targetClass) for s in shapes.subjects(RDF.type, SH.NodeShape)}
-    assert targets == {KG[label] for label in ont.node_labels} | {RDF.Statement}
+    assert targets == {KG[label] for label in ont.node_labels} | {RDF.Statement, GEO.Geometry}
     for shape in shapes.subjects(RDF.type, SH.NodeShape):
         assert shapes.value(shape, SH.closed) == Literal(True)
         assert list(Collection(shapes, shapes.value(shape, SH.ignoredProperties))) == [RDF.type]
@@ -373,3 +373,76 @@ def test_hand_broken_rdf_does_not_conform(triple, path, component):
     result = validate(data)
     assert not result.conforms
     assert (DATA.p, path, component) in _violations(result.report)
+
+
+# ------------------------------------------------------------------------------ GeoSPARQL
+
+LOCATED = Node(
+    "istanbul-turkey",
+    "Place",
+    {"name": "Istanbul, Istanbul, Turkey", "latitude": 41.0186, "longitude": 28.9647},
+)
+GEOMETRY = geometry_iri(LOCATED.id)
+
+
+def test_places_with_and_without_coordinates_conform(shapes):
+    assert validate(_turtle(_graph(LOCATED, PLACE))).conforms
+    assert shapes.value(KGSH.asWKT, SH.datatype) == GEO.wktLiteral
+    assert shapes.value(KGSH.hasGeometry, SH["class"]) == GEO.Geometry
+
+
+@pytest.mark.parametrize(
+    ("change", "focus", "path", "component"),
+    [
+        pytest.param(
+            lambda g: g.remove((DATA[LOCATED.id], GEO.hasGeometry, None)),
+            DATA[LOCATED.id],
+            None,
+            SH.OrConstraintComponent,
+            id="coordinates-without-geometry",
+        ),
+        pytest.param(
+            lambda g: g.add((DATA[LOCATED.id], GEO.hasGeometry, DATA["elsewhere/geometry"])),
+            DATA[LOCATED.id],
+            GEO.hasGeometry,
+            SH.MaxCountConstraintComponent,
+            id="two-geometries",
+        ),
+        pytest.param(
+            lambda g: g.set(
+                (GEOMETRY, GEO.asWKT, Literal("POINT(28.9647)", datatype=GEO.wktLiteral))
+            ),
+            GEOMETRY,
+            GEO.asWKT,
+            SH.PatternConstraintComponent,
+            id="wkt-with-one-coordinate",
+        ),
+        pytest.param(
+            lambda g: g.set((GEOMETRY, GEO.asWKT, Literal("POINT(28.9647 41.0186)"))),
+            GEOMETRY,
+            GEO.asWKT,
+            SH.DatatypeConstraintComponent,
+            id="wkt-as-a-plain-string",
+        ),
+        pytest.param(
+            lambda g: g.remove((GEOMETRY, GEO.asWKT, None)),
+            GEOMETRY,
+            GEO.asWKT,
+            SH.MinCountConstraintComponent,
+            id="geometry-without-wkt",
+        ),
+        pytest.param(
+            lambda g: g.add((GEOMETRY, KG.latitude, Literal(41.0186))),
+            GEOMETRY,
+            KG.latitude,
+            SH.ClosedConstraintComponent,
+            id="coordinates-on-the-geometry",
+        ),
+    ],
+)
+def test_broken_geometries_do_not_conform(change, focus, path, component):
+    data = _turtle(_graph(LOCATED))
+    change(data)
+    result = validate(data)
+    assert not result.conforms
+    assert (focus, path, component) in _violations(result.report)

@@ -17,7 +17,11 @@ The mapping is read from the ontology, never spelled here:
   and its offsets, an office, the event of an interaction ...) is also described by an
   ``rdf:Statement`` named ``<https://w3id.org/kg-diplo/id/rel/{edge id, percent-encoded}>``, with
   ``rdf:subject`` / ``rdf:predicate`` / ``rdf:object`` and those properties, so each fact's
-  provenance stays traceable in RDF.
+  provenance stays traceable in RDF;
+- a node of a class the ontology gives a ``kg:wktPoint`` (a place), when it has both coordinates,
+  also has a GeoSPARQL geometry: ``geo:hasGeometry <{node IRI}/geometry>``, a ``geo:Geometry``
+  whose ``geo:asWKT`` is ``"POINT(longitude latitude)"^^geo:wktLiteral`` (:func:`wkt_point`,
+  :func:`geometry_iri`).
 
 Turtle, N-Triples and JSON-LD hold the *current view*: every node and edge except the claims
 (``Claim`` nodes and their ``HAS_CLAIM`` edges, see :mod:`kg.claims`), which only TriG and N-Quads
@@ -58,10 +62,12 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, BinaryIO
 from urllib.parse import quote as _percent_encode
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 
 from kg.claims import Statement
 from kg.errors import KGError, OntologyError
@@ -71,6 +77,7 @@ from kg.ontology import DATA, KG, Ontology, PropertyDef, load_ontology
 
 __all__ = [
     "DATA",
+    "GEO",
     "KG",
     "PROV",
     "REL",
@@ -85,10 +92,12 @@ __all__ = [
     "generate_nquads",
     "generate_ntriples",
     "generate_turtle",
+    "geometry_iri",
     "mapping",
     "node_iri",
     "required_properties",
     "to_rdflib",
+    "wkt_point",
     "write_jsonld",
     "write_nquads",
     "write_ntriples",
@@ -100,6 +109,8 @@ REL = Namespace(str(DATA) + "rel/")
 """Where the ``rdf:Statement`` of an edge with properties is named: ``rel:`` + its edge id."""
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+"""GeoSPARQL: the geometry of a place with coordinates (``geo:hasGeometry``, ``geo:asWKT``)."""
 _TIME = Namespace("http://www.w3.org/2006/time#")
 
 # The properties the PROV-O of a dataset export reads. kg.claims writes them: ``document`` names
@@ -235,6 +246,8 @@ class RdfMapping:
     claim_label: str  # claims: only in the named graphs of a dataset export
     claim_type: str
     derived_types: frozenset[str]  # relationships kg computes: in the default graph only
+    # label -> its x and y properties (longitude, latitude): a geometry for its nodes with both
+    points: dict[str, tuple[str, str]]
 
     def term(self, iri: str) -> str:
         """``iri`` as a Turtle prefixed name when a header prefix covers it, else ``<iri>``.
@@ -301,6 +314,25 @@ def _build_prov(ontology: Ontology, labels: Iterable[str]) -> ProvMapping:
     )
 
 
+def _wkt_points(ontology: Ontology) -> dict[str, tuple[str, str]]:
+    """The classes annotated ``kg:wktPoint ( x y )``, with the names of their x and y properties."""
+    names = {p.iri: p.name for p in ontology.properties.values()}
+    points: dict[str, tuple[str, str]] = {}
+    for label in ontology.node_labels:
+        cls = ontology.classes[label]
+        head = ontology.graph.value(cls.iri, KG.wktPoint)
+        if head is None:
+            continue
+        terms = list(Collection(ontology.graph, head))
+        found = [names[t] for t in terms if isinstance(t, URIRef) and t in names]
+        if len(terms) != 2 or len(found) != 2 or not set(found) <= set(cls.properties):
+            raise OntologyError(
+                f"kg:wktPoint of {label} must list two datatype properties of the class, x then y"
+            )
+        points[label] = (found[0], found[1])
+    return points
+
+
 def _check_iri(iri: str, what: str) -> str:
     if _IRI_FORBIDDEN.search(iri):
         raise OntologyError(f"{what} {iri!r} is not a valid IRI for RDF output")
@@ -338,12 +370,19 @@ def _build_mapping(ontology: Ontology) -> RdfMapping:
     rels = {t: r.iri for t, r in ontology.relationships.items()}
     for iri in (*classes.values(), *rels.values()):
         _check_iri(str(iri), "term")
+    points = _wkt_points(ontology)
+    geometry_terms = (GEO.hasGeometry, GEO.Geometry, GEO.asWKT, GEO.wktLiteral) if points else ()
     # Header: kg's own namespaces, rdf and xsd (statements, datatypes), then the ontology's
     # prefixes that some predicate of the mapping lives in, sorted by name.
     bound = {str(ns): name for name, ns in ontology.graph.namespaces() if name not in _OWN_PREFIXES}
     prefixes = {name: str(ns) for name, ns in _OWN_PREFIXES.items()}
     used = {str(RDF): "rdf", str(XSD): "xsd"}
-    for term in (*(t.predicate for t in props.values()), *classes.values(), *rels.values()):
+    for term in (
+        *(t.predicate for t in props.values()),
+        *classes.values(),
+        *rels.values(),
+        *geometry_terms,
+    ):
         for ns, name in bound.items():
             if str(term).startswith(ns) and _VOCAB_LOCAL.fullmatch(str(term)[len(ns) :]):
                 used.setdefault(ns, name)
@@ -363,6 +402,7 @@ def _build_mapping(ontology: Ontology) -> RdfMapping:
         claim_label=claims,
         claim_type=ontology.claim_type,
         derived_types=frozenset(t for t, r in ontology.relationships.items() if r.derived),
+        points=points,
     )
 
 
@@ -400,6 +440,50 @@ def edge_iri(edge_id: str) -> URIRef:
     'https://w3id.org/kg-diplo/id/rel/putin%7CHOLDS_POSITION%7Crussia'
     """
     return URIRef(str(REL) + _encode(edge_id))
+
+
+def geometry_iri(node_id: str) -> URIRef:
+    """The IRI of a node's GeoSPARQL geometry: the node's IRI and ``/geometry``.
+
+    An encoded id never holds a ``/``, so no node IRI is ever a geometry's.
+
+    >>> str(geometry_iri("istanbul"))
+    'https://w3id.org/kg-diplo/id/istanbul/geometry'
+    """
+    return URIRef(f"{DATA}{_encode(node_id)}/geometry")
+
+
+def _wkt_number(value: Any, name: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise KGError(f"{name} must be a finite number to be a coordinate, not {value!r}")
+    # The shortest digits that read back as the same double, never in exponent notation.
+    return format(Decimal(repr(float(value))), "f")
+
+
+def wkt_point(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> str:
+    """The WKT text of a point: ``POINT(x y)``, x the longitude and y the latitude.
+
+    >>> wkt_point(28.9784, 41.0082), wkt_point(-0.00001, 51)
+    ('POINT(28.9784 41.0082)', 'POINT(-0.00001 51.0)')
+
+    Raises:
+        KGError: a coordinate is not a finite number; ``names`` name them in the message.
+    """
+    return f"POINT({_wkt_number(x, names[0])} {_wkt_number(y, names[1])})"
+
+
+def _point(m: RdfMapping, node: Node) -> str | None:
+    """The WKT point of a node whose class has one and that has both coordinates, else None."""
+    coordinates = m.points.get(node.label)
+    if coordinates is None:
+        return None
+    x, y = (node.properties.get(name) for name in coordinates)
+    if x is None or y is None:
+        return None
+    try:
+        return wkt_point(x, y, coordinates)
+    except KGError as exc:
+        raise KGError(f"node {node.id!r}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------- literals
@@ -477,6 +561,9 @@ class _Writer:
         self.statement = self.iri(str(RDF.Statement))
         self.subject, self.predicate, self.object = (
             self.iri(str(t)) for t in (RDF.subject, RDF.predicate, RDF.object)
+        )
+        self.has_geometry, self.geometry, self.as_wkt, self.wkt_literal = (
+            self.iri(str(t)) for t in (GEO.hasGeometry, GEO.Geometry, GEO.asWKT, GEO.wktLiteral)
         )
         self.classes = {label: self.iri(str(iri)) for label, iri in m.classes.items()}
         self.rels = {t: self.iri(str(iri)) for t, iri in m.relationships.items()}
@@ -620,13 +707,26 @@ class _Writer:
             ) from None
         subject = self.node(node.id)
         objects = self.objects(self.node_plan[node.label], node.properties, f"node {node.id!r}")
+        point = _point(self.m, node)
+        geometry = ""
+        if point is not None:
+            geometry = f"<{geometry_iri(node.id)}>"
+            objects.append(f"{self.has_geometry} {geometry}")
         if self.turtle:
             lines = [f"{subject} a {cls}", *objects]
-            return " ;\n    ".join(lines) + " .\n\n"
+            block = " ;\n    ".join(lines) + " .\n\n"
+            if point is not None:
+                block += (
+                    f"{geometry} a {self.geometry} ;\n"
+                    f"    {self.as_wkt} {_string(point)}^^{self.wkt_literal} .\n\n"
+                )
+            return block
         end = self.end
-        return "".join(
-            [f"{subject} {self.a} {cls}{end}", *(f"{subject} {po}{end}" for po in objects)]
-        )
+        lines = [f"{subject} {self.a} {cls}{end}", *(f"{subject} {po}{end}" for po in objects)]
+        if point is not None:
+            lines.append(f"{geometry} {self.a} {self.geometry}{end}")
+            lines.append(f"{geometry} {self.as_wkt} {_string(point)}^^{self.wkt_literal}{end}")
+        return "".join(lines)
 
     def rel(self, edge: Edge) -> str:
         try:
@@ -1043,6 +1143,12 @@ def to_rdflib(graph: KGGraph, ontology: Ontology | None = None) -> Graph:
         _rdflib_properties(
             g, m, s, m.node_properties[node.label], node.properties, f"node {node.id!r}"
         )
+        point = _point(m, node)
+        if point is not None:
+            geometry = geometry_iri(node.id)
+            g.add((s, GEO.hasGeometry, geometry))
+            g.add((geometry, RDF.type, GEO.Geometry))
+            g.add((geometry, GEO.asWKT, Literal(point, datatype=GEO.wktLiteral)))
     for edge in graph.edges.values():
         if edge.type == m.claim_type:
             continue
