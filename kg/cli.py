@@ -342,7 +342,8 @@ def auto_commit_every(size: int) -> int | None:
     help=(
         "Neo4j: commit about every N elements, with an undo journal so that a failed or killed "
         "load is undone (others see the load as it goes); 0: one transaction "
-        f"[default: one transaction; {AUTO_COMMIT_EVERY} when the facts exceed "
+        "[default: one transaction if the load fits the server's transaction memory, else "
+        f"journaled batches; {AUTO_COMMIT_EVERY} when the facts exceed "
         f"{JOURNAL_ABOVE // 2**20} MiB]."
     ),
 )
@@ -369,13 +370,13 @@ def load(
     from kg.facts import sample_facts_path
     from kg.grow import INCREMENTAL_MAX
     from kg.stores.base import LoadReport
-    from kg.stores.neo4j import Neo4jStore
+    from kg.stores.neo4j import Neo4jLoadReport, Neo4jStore
 
     paths = facts or (sample_facts_path(),)
     neo4j = bool(uri) and db is None
     if commit_every is not None and not neo4j:
         raise click.UsageError("--commit-every is for Neo4j (--uri or NEO4J_URI)")
-    every, note = commit_every or None, None
+    every, note = commit_every, None
     size = facts_size(paths)
     if neo4j and commit_every is None and auto_commit_every(size) is not None:
         every = auto_commit_every(size)
@@ -388,9 +389,11 @@ def load(
     stream = FactsStream(paths, TerminalProgress(False if quiet else None))
     recovered: list[str] = []
     report: LoadReport
-    incremental = size <= INCREMENTAL_MAX and every is None
+    incremental = size <= INCREMENTAL_MAX and not every
     change = None
     with open_store_from_options(db, uri, username, password, database, read_only=False) as store:
+        if isinstance(store, Neo4jStore):
+            store.commit_every = every  # store.load, in kg.grow, commits as the user asked
         if incremental:
             from kg.grow import load_documents
 
@@ -402,10 +405,16 @@ def load(
             stream.counts = counts
         elif isinstance(store, Neo4jStore):
             report = store.load_chunks(stream, progress=stream.store_progress, commit_every=every)
-            recovered = [r.describe() for r in report.recovered]
         else:
             report = store.load_chunks(stream, progress=stream.store_progress)
         where = _store_name(db, uri)
+    if isinstance(report, Neo4jLoadReport):
+        recovered = [r.describe() for r in report.recovered]
+        every = report.commit_every
+        if report.note:
+            note = report.note
+            if fmt != "json":
+                click.echo(f"Note: {note}.", err=True)
     if fmt != "json":
         for line in recovered:
             click.echo(f"{line[0].upper()}{line[1:]}.", err=True)
@@ -1023,10 +1032,14 @@ def _import_command(source: str, example: str, layouts: str) -> None:
         ) as store:
             report = import_files(store, source, list(files), skip_bad=skip_bad)
         where = _store_name(db, uri)
-        summary = report.as_dict(where)
+        # Set when a Neo4j load did not fit one transaction and went in journaled batches.
+        note = getattr(report.load, "note", None)
+        summary = {**report.as_dict(where), "note": note}
         if fmt == "json":
             click.echo(json.dumps(summary, indent=2))
             return
+        if note:
+            click.echo(f"Note: {note}.", err=True)
         for info in report.files:
             click.echo(
                 f"{info['file']}: {info['layout']}, {info['rows']} rows, {info['events']} "

@@ -6,10 +6,10 @@ statement merges on the stable id, a retry or a second load changes nothing. Lab
 relationship types come from the ontology and are checked against it before they reach a
 statement; values always travel as parameters. A load runs in one of two modes.
 
-**One transaction** (the default): every statement runs in one write transaction, so the load
-lands whole or not at all, and nobody sees any of it before the commit. Neo4j keeps a
-transaction's changes in memory (``dbms.memory.transaction.total.max``): a load of millions of
-elements can be refused, and the error then says to commit in batches.
+**One transaction**: every statement runs in one write transaction, so the load lands whole or
+not at all, and nobody sees any of it before the commit. Neo4j keeps a transaction's changes in
+memory, up to a limit (``dbms.memory.transaction.total.max``, 70 % of the heap by default): a
+load of millions of elements does not fit.
 
 **Journaled batches** (``load_chunks(..., commit_every=N)``, ``kg load --commit-every N``): about
 every N elements commit in their own managed transaction (``execute_write``, retried by the driver
@@ -25,6 +25,13 @@ was. When the process is killed, the next load of either mode finds the journal 
 before it starts: at once when its owner was a process of the same host that is gone, otherwise
 once the journal has shown no sign of life for :data:`JOURNAL_TIMEOUT` seconds. A journal whose
 owner looks alive makes other loads refuse to start.
+
+**Chosen by kg** (``commit_every=None``, the default): one transaction when the load fits the
+server's limit, read from its settings (:meth:`Neo4jStore.transaction_memory`) and compared with
+an estimate of the load's transaction memory (:func:`transaction_bytes`); journaled batches when
+it does not, or when the server refuses the one transaction for memory after all (that attempt
+is rolled back, so it wrote nothing). ``report.note`` then says so in one line. A load that also
+deletes elements always runs in one transaction.
 
 The trade-off: while a journaled load runs, and until a failed or killed one is undone, other
 readers see part of it. A one-transaction load already running when a journaled load starts is
@@ -44,6 +51,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from kg.config import Neo4jConfig
@@ -60,6 +68,7 @@ __all__ = [
     "Neo4jStore",
     "Recovery",
     "constraint_statements",
+    "transaction_bytes",
 ]
 
 BATCH_SIZE = 10_000
@@ -74,6 +83,30 @@ HEARTBEAT = 60
 _JOURNAL_SCHEMA = (
     f"CREATE CONSTRAINT kgload_slot IF NOT EXISTS FOR (j:{JOURNAL_LABEL}) REQUIRE j.slot IS UNIQUE"
 )
+# The transaction memory of a one-transaction load, measured on Neo4j 5.26 Community with
+# SHOW TRANSACTIONS YIELD estimatedUsedHeapMemory from a second session just before the commit
+# (loads rolled back afterwards): 1,893 and 1,850 bytes per element on generated corpora of 5,000
+# and 20,000 events (79 and 306 MiB; 152 bytes of text per element); 1,957 per element for
+# 60,000 elements with 8-character strings; 26 MiB for 6,000 elements with 2,000-character
+# strings. Fitted: 1,918 bytes per element and 1.3 per character. kg counts 1,900 per element
+# and 2 per character (Java keeps text beyond Latin-1 in UTF-16), 12 to 16 % above the corpora's
+# figures, and plans a one-transaction load only within 80 % of the limit: a statement's rows are
+# held beside the changes while it runs, and other transactions share a total limit.
+ELEMENT_BYTES = 1_900
+CHAR_BYTES = 2
+TX_MEMORY_SHARE = 0.8
+# Journaled batches chosen by kg: at most this many elements, and a quarter of the planned share
+# each, since a commit holds up to twice its batch (it commits once a statement's rows reach
+# the batch) and also writes its undo record.
+AUTO_COMMIT_EVERY = 100_000
+# Settings that limit a transaction's memory; the smallest one set (not 0) applies.
+_TX_MEMORY_SETTINGS = (
+    "db.memory.transaction.max",
+    "db.memory.transaction.total.max",
+    "dbms.memory.transaction.total.max",
+)
+_UNITS = {"": 1, "B": 1, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+_UNITS |= {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40, "KB": 2**10, "MB": 2**20, "GB": 2**30}
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 # The driver logs connection trouble as warnings; kg reports it once, as its own one-line error.
@@ -113,6 +146,53 @@ def constraint_statements(ont: Ontology | None = None) -> list[str]:
         for rtype in ont.relationships
     ]
     return statements
+
+
+def transaction_bytes(graph: Graph) -> int:
+    """kg's estimate of the memory Neo4j needs to hold a graph's load in one transaction.
+
+    >>> transaction_bytes(Graph({"x": Node("x", "Person", {"name": "Ann"})}))
+    1916
+    """
+    chars = 0
+    for node in graph.nodes.values():
+        chars += len(node.id) + _chars(node.properties)
+    for edge in graph.edges.values():
+        chars += len(edge.id) + len(edge.source) + len(edge.target) + _chars(edge.properties)
+    return ELEMENT_BYTES * len(graph) + CHAR_BYTES * chars
+
+
+def _chars(properties: Mapping[str, Any]) -> int:
+    chars = 0
+    for key, value in properties.items():
+        chars += len(key)
+        for item in value if isinstance(value, list) else (value,):
+            chars += len(item) if isinstance(item, str) else 4  # a number: 8 bytes
+    return chars
+
+
+def _memory_size(text: str) -> int:
+    """Bytes of a memory setting as SHOW SETTINGS gives it.
+
+    >>> _memory_size("716.80MiB"), _memory_size("0B"), _memory_size("10m")
+    (751619276, 0, 10485760)
+    """
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]*)\s*", text)
+    if match is None or match[2].upper() not in _UNITS:
+        raise ValueError(f"not a memory size: {text!r}")
+    return int(float(match[1]) * _UNITS[match[2].upper()])
+
+
+def _refusal_limit(exc: BaseException) -> int | None:
+    """The limit a refusal for memory names ("... more than the limit 10.0 MiB ...")."""
+    match = re.search(r"the limit ([0-9.]+ ?[KMGT]i?B)\b", str(exc))
+    return _memory_size(match[1].replace(" ", "")) if match else None
+
+
+def _fitting_every(limit: int, need: int, elements: int) -> int:
+    """Elements per journaled batch, for a load of ``elements`` that needs ``need`` bytes."""
+    per_element = max(need / max(elements, 1), ELEMENT_BYTES)
+    return max(1, min(AUTO_COMMIT_EVERY, int(limit * TX_MEMORY_SHARE / 4 / per_element)))
 
 
 def _plain(value: Any) -> Any:
@@ -161,12 +241,14 @@ class Neo4jLoadReport(LoadReport):
     """A :class:`~kg.stores.base.LoadReport` that also tells how the load was committed.
 
     ``commits`` is 1 for a one-transaction load and the number of batch transactions for a
-    journaled one; ``recovered`` lists the interrupted loads this load undid before it started.
+    journaled one (``commit_every`` None); ``note`` says why kg chose journaled batches by
+    itself, when it did; ``recovered`` lists the interrupted loads this load undid before it started.
     """
 
     commit_every: int | None = None
     commits: int = 0
     recovered: list[Recovery] = field(default_factory=list)
+    note: str | None = None  # why kg chose journaled batches by itself, in one line
 
 
 class Neo4jStore:
@@ -175,17 +257,29 @@ class Neo4jStore:
     Args:
         config: server, credentials and database (see :class:`~kg.config.Neo4jConfig`).
         batch_size: rows per ``UNWIND`` statement.
+        commit_every: how :meth:`load` commits: None, one transaction or journaled batches as the
+            server allows; 0, one transaction; N, journaled batches of about N elements.
+        tx_memory: bytes of transaction memory to plan loads for; None reads the server's
+            settings (for a server that does not show them, such as a managed one).
     """
 
     engine = "neo4j"
 
     def __init__(
-        self, config: Neo4jConfig, batch_size: int = BATCH_SIZE, ontology: Ontology | None = None
+        self,
+        config: Neo4jConfig,
+        batch_size: int = BATCH_SIZE,
+        ontology: Ontology | None = None,
+        *,
+        commit_every: int | None = None,
+        tx_memory: int | None = None,
     ) -> None:
         from neo4j import exceptions as nex
 
         self.config = config
         self.batch_size = batch_size
+        self.commit_every = commit_every
+        self._tx_memory = tx_memory
         self.ont = ontology or load_ontology()
         self._schema_ready = False
         where = f"Neo4j at {config.uri}"
@@ -270,13 +364,31 @@ class Neo4jStore:
     def load(
         self, graph: Graph, progress: Progress | None = None, remove: Graph | None = None
     ) -> LoadReport:
-        """Merge the graph into the database in one managed write transaction.
+        """Merge the graph into the database, committed as the store's ``commit_every`` says.
 
-        The driver retries the transaction as a whole on transient errors. ``remove`` holds
-        nodes and relationships to delete in the same transaction (a node with its
-        relationships); none of them may be in ``graph``.
+        By default in one managed write transaction, which the driver retries as a whole on
+        transient errors, or in journaled batches when it does not fit the server (see
+        :meth:`load_chunks`). ``remove`` holds nodes and relationships to delete in the same
+        transaction (a node with its relationships); none of them may be in ``graph``.
         """
-        return self.load_chunks([graph], progress, remove=remove)
+        return self.load_chunks([graph], progress, commit_every=self.commit_every, remove=remove)
+
+    def transaction_memory(self) -> int | None:
+        """Bytes of memory the server lets one transaction use; None when unlimited or unknown.
+
+        The smallest of the limits set (db.memory.transaction.max, db.memory.transaction.total.max,
+        dbms.memory.transaction.total.max), read once with SHOW SETTINGS, unless the store was
+        given ``tx_memory``.
+        """
+        if self._tx_memory is None:
+            query = "SHOW SETTINGS YIELD name, value WHERE name IN $names RETURN value"
+            try:
+                values = [row[0] for row in self._run(query, {"names": list(_TX_MEMORY_SETTINGS)})]
+                limits = [size for size in map(_memory_size, filter(None, values)) if size > 0]
+            except (KGError, ValueError):  # not allowed to see the settings, or an unknown unit
+                limits = []
+            self._tx_memory = min(limits, default=0)
+        return self._tx_memory or None
 
     # -- reading around some nodes (incremental loads, unload) ------------------------------------
 
@@ -365,11 +477,19 @@ class Neo4jStore:
     ) -> Neo4jLoadReport:
         """Merge a stream of graphs into the database: one transaction, or journaled batches.
 
-        With ``commit_every=None`` everything is written in one transaction that commits once
+        With ``commit_every=0`` everything is written in one transaction that commits once
         the chunks are exhausted, so an exception from the iterator (facts found invalid in
         their last file) writes nothing. A sequence (a list of graphs) runs as a managed
         transaction that the driver may retry; a one-pass iterator runs in an explicit
         transaction, not retried.
+
+        With ``commit_every=None`` (the default) kg chooses: one transaction when the load's
+        estimated memory (:func:`transaction_bytes`) fits within 80 % of the server's limit
+        (:meth:`transaction_memory`), journaled batches otherwise, and journaled batches as well
+        when the server refuses the one transaction for memory (it is rolled back: nothing was
+        written). A one-pass iterator is kept in memory while it fits, so that it can be read
+        again. ``report.note`` says in one line when kg chose journaled batches. A load that
+        deletes elements (``remove``) runs in one transaction.
 
         With ``commit_every=N`` about every N elements commit in their own transaction, each
         with its undo record (see the module's description): a failure, or an exception from the
@@ -387,27 +507,24 @@ class Neo4jStore:
         """
         from neo4j import exceptions as nex
 
-        if commit_every is not None and commit_every < 1:
+        if commit_every is not None and commit_every < 0:
             raise KGError(f"commit_every must be a positive number of elements, not {commit_every}")
-        if commit_every is not None and remove is not None and len(remove):
+        removing = remove is not None and len(remove) > 0
+        if commit_every and removing:
             raise KGError("a load that deletes elements runs in one transaction, not journaled")
         started = time.monotonic()
         self.ensure_schema()
         total = sum(len(chunk) for chunk in chunks) if isinstance(chunks, Sequence) else 0
+        note = None
         try:
             recovered = self._recover(progress)
-            if commit_every is not None:
+            if commit_every:
                 report = _load_journaled(self, chunks, progress, total, commit_every)
+            elif commit_every == 0 or removing:
+                report = self._load_one(chunks, progress, total, remove)
             else:
-                with self.driver.session(database=self.config.database) as session:
-                    if isinstance(chunks, Sequence):
-                        report = session.execute_write(
-                            lambda tx: _Load(self, tx, progress, total, remove=remove).run(chunks)
-                        )
-                    else:
-                        with session.begin_transaction() as tx:
-                            report = _Load(self, tx, progress, 0, remove=remove).run(chunks)
-                            tx.commit()
+                report = self._load_fitting(chunks, progress, total)
+                note = report.note
         except KGError:
             raise
         except nex.ClientError as exc:
@@ -419,10 +536,90 @@ class Neo4jStore:
                 f"load into Neo4j at {self.config.uri} failed (nothing was written): "
                 f"{_first_line(exc)}{_too_big(exc, commit_every)}"
             ) from None
-        report.commit_every = commit_every
+        report.commit_every = report.commit_every or commit_every or None
         report.commits = report.commits or 1
         report.recovered = recovered
+        report.note = note
         report.seconds = time.monotonic() - started
+        return report
+
+    def _load_one(
+        self, chunks: Iterable[Graph], progress: Progress | None, total: int, remove: Graph | None
+    ) -> Neo4jLoadReport:
+        """The load in one transaction: managed (retried) for a sequence, explicit for a stream."""
+        from neo4j import exceptions as nex
+
+        def work(tx: Any) -> Neo4jLoadReport:
+            try:
+                return _Load(self, tx, progress, total, remove=remove).run(chunks)
+            except nex.Neo4jError as exc:
+                if _too_big(exc, None):  # transient for the driver, but the same load won't fit
+                    raise _Refused(exc) from exc
+                raise
+
+        with self.driver.session(database=self.config.database) as session:
+            if isinstance(chunks, Sequence):
+                try:
+                    report: Neo4jLoadReport = session.execute_write(work)
+                except _Refused as refused:
+                    raise refused.error from None
+                return report
+            with session.begin_transaction() as tx:
+                report = _Load(self, tx, progress, 0, remove=remove).run(chunks)
+                tx.commit()
+            return report
+
+    def _load_fitting(
+        self, chunks: Iterable[Graph], progress: Progress | None, total: int
+    ) -> Neo4jLoadReport:
+        """One transaction if the load fits the server, else journaled batches; see load_chunks."""
+        from neo4j import exceptions as nex
+
+        limit = self.transaction_memory()
+        plan = int(limit * TX_MEMORY_SHARE) if limit else _KEEP_UNLIMITED
+        if isinstance(chunks, Sequence):
+            need = sum(transaction_bytes(chunk) for chunk in chunks) if limit else 0
+            replay: _Replay | None = None
+        else:
+            replay = chunks = _Replay(chunks, plan, stop=limit is not None)
+        mib = f"{limit / 2**20:,.0f} MiB" if limit else "its memory"
+        if limit and isinstance(chunks, Sequence) and need > plan:
+            why = f"the load needs about {need / 2**20:,.0f} MiB of transaction memory, the server allows {mib}"
+        else:
+            try:
+                return self._load_one(chunks, progress, total, None)
+            except _Overflow:
+                assert replay is not None
+                need, chunks = replay.need, replay.again()
+                why = f"the load needs more than {need / 2**20:,.0f} MiB of transaction memory, the server allows {mib}"
+            except (nex.Neo4jError, nex.DriverError) as exc:
+                if not _too_big(exc, None) or (replay is not None and not replay.whole):
+                    raise
+                if replay is not None:
+                    need, chunks = replay.need, replay.again()
+                elif not need:
+                    need = sum(transaction_bytes(chunk) for chunk in chunks)
+                # The limit the server names is the one that applies, whatever kg read.
+                limit = _refusal_limit(exc) or limit
+                self._tx_memory = limit or self._tx_memory
+                mib = f"limit {limit / 2**20:,.1f} MiB" if limit else "memory"
+                why = f"Neo4j refused the load in one transaction ({mib})"
+        elements = replay.elements if replay is not None else total
+        # Without a known limit, a tenth of what was refused per batch.
+        every = (
+            _fitting_every(limit, need, elements)
+            if limit
+            else max(1, min(AUTO_COMMIT_EVERY, elements // 10))
+        )
+        try:
+            report = _load_journaled(self, chunks, progress, total, every)
+        except (nex.Neo4jError, nex.DriverError) as exc:
+            raise StoreError(
+                f"{why}, and Neo4j rejected the load in journaled batches of {every:,} elements "
+                f"too (nothing was written): {_first_line(exc)}{_too_big(exc, every)}"
+            ) from None
+        report.commit_every = every
+        report.note = f"{why}: loaded in journaled batches of about {every:,} elements"
         return report
 
     def _recover(self, progress: Progress | None) -> list[Recovery]:
@@ -582,6 +779,55 @@ def _missing_endpoints(tx: Any, edges: list[Edge], src: str, dst: str, ont: Onto
     return missing[0] if missing else "?"
 
 
+# A one-pass stream is kept, to be read again, up to this estimate when the limit is unknown.
+_KEEP_UNLIMITED = 1 << 30
+
+
+class _Refused(Exception):
+    """Neo4j refused a transaction for memory: not for the driver to retry."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Overflow(Exception):
+    """A one-pass stream grew beyond the memory the server allows one transaction."""
+
+
+class _Replay:
+    """A one-pass stream of chunks, kept while its estimate stays within ``budget``.
+
+    With ``stop``, a stream that goes beyond raises :class:`_Overflow` (the one transaction it
+    was going into would not fit); without, it is no longer kept (``whole`` turns false).
+    """
+
+    def __init__(self, chunks: Iterable[Graph], budget: int, stop: bool) -> None:
+        self.rest = iter(chunks)
+        self.budget = budget
+        self.stop = stop
+        self.kept: list[Graph] = []
+        self.whole = True
+        self.need = 0
+        self.elements = 0
+
+    def __iter__(self) -> Iterator[Graph]:
+        for chunk in self.rest:
+            self.elements += len(chunk)
+            if self.whole:
+                self.need += transaction_bytes(chunk)
+                self.kept.append(chunk)
+                if self.need > self.budget:
+                    if self.stop:
+                        raise _Overflow
+                    self.whole, self.kept = False, []
+            yield chunk
+
+    def again(self) -> Iterator[Graph]:
+        """The whole stream from its start: the chunks read so far, then the rest."""
+        return chain(self.kept, self.rest)
+
+
 def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -597,7 +843,7 @@ def _too_big(exc: BaseException, commit_every: int | None) -> str:
     text = f"{getattr(exc, 'code', '') or ''} {exc}"
     if "OutOfMemory" not in text and "memory.transaction" not in text:
         return ""
-    if commit_every is None:
+    if not commit_every:
         return (
             "; the load does not fit in one transaction of this server: commit it in journaled "
             "batches (kg load --commit-every 100000, or load_chunks(commit_every=...))"
