@@ -153,8 +153,25 @@ def raw_bytes(path: Path) -> bytes:
         raise KGError(f"{path}: not a readable zip file: {exc}") from None
 
 
+def open_source(path: Path) -> tuple[bytes, bytes | Path]:
+    """A file's first line and what :func:`read_table` reads: a plain file is read from disk
+    by Arrow (its bytes are never all held at once), a zipped one from its member's bytes."""
+    try:
+        if not zipfile.is_zipfile(path):
+            with path.open("rb") as file:
+                return file.readline(1 << 20), path
+    except OSError as exc:
+        raise KGError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = raw_bytes(path)
+    return data[: 1 << 20], data
+
+
 def read_table(
-    data: bytes, names: Sequence[str], shown: str, header: bool, rejects: list[Rejected] | None
+    data: bytes | Path,
+    names: Sequence[str],
+    shown: str,
+    header: bool,
+    rejects: list[Rejected] | None,
 ) -> tuple[pa.Table, pa.Array]:
     """Every row of a tab-separated file as bytes columns, and each row's line number.
 
@@ -176,7 +193,7 @@ def read_table(
 
     try:
         table = pcsv.read_csv(
-            pa.py_buffer(data),
+            str(data) if isinstance(data, Path) else pa.py_buffer(data),
             read_options=pcsv.ReadOptions(
                 column_names=list(names), skip_rows=1 if header else 0, use_threads=False
             ),
@@ -361,10 +378,14 @@ def _events_are_new(store: Any, tables: Tables, ont: Ontology) -> bool:
 
 
 def load_new(store: Any, tables: Tables, progress: Progress | None = None) -> LoadReport:
-    """Write an import's tables as they are: the embedded store takes them as columns, another
-    store as graphs of about 50,000 elements."""
+    """Write an import's tables as they are: the embedded store takes them as columns (and the
+    tables are emptied), another store as graphs of about 50,000 elements."""
     if hasattr(store, "load_tables"):
-        report: LoadReport = store.load_tables(node_tables(tables), edge_tables(tables), progress)
+        nodes, edges = node_tables(tables), edge_tables(tables)
+        # The store's load drops each table once staged: nothing else may hold them.
+        tables.nodes.clear()
+        tables.edges.clear()
+        report: LoadReport = store.load_tables(nodes, edges, progress)
         return report
     chunked: LoadReport = store.load_chunks(as_graphs(tables), progress)
     return chunked
@@ -428,13 +449,15 @@ def import_files(
     made: list[tuple[str, list[Node], list[Edge]]] = []
     for path in paths:
         shown = str(path)
-        data = raw_bytes(Path(path))
-        names, header, layout = module.layout(data, shown)
+        first, data = open_source(Path(path))
+        names, header, layout = module.layout(first, shown)
         before = len(rejects) if rejects is not None else 0
         table, lines = read_table(data, names, shown, header, rejects)
         del data
         text, lines = check_columns(table, lines, module.checks(names, book), shown, rejects)
         del table
+        # Only the columns the source reads are kept (the others were checked).
+        text = text.select([n for n in text.column_names if n in module.USED])
         made_before = set(resolver.created)
         frame = module.frame(text, lines, shown, book, resolver)
         _check_repeats(frame.events, shown)
@@ -464,6 +487,7 @@ def import_files(
         report.events += events
         report.rejected += rejected
         report.actors_left_out += frame.left_out
+        del text, frame
     report.actors_created = sum(
         1 for node, _ in resolver.created.values() if node.label in ont.actor_labels
     )

@@ -37,9 +37,16 @@ from kg.importers.core import (
 )
 from kg.importers.resolve import Resolver, slug
 
-__all__ = ["LAYOUTS", "checks", "frame", "layout"]
+__all__ = ["LAYOUTS", "USED", "checks", "frame", "layout"]
 
 _ACTOR_KEY = ("Code", "KnownGroupCode", "CountryCode", "Type1Code", "Name")
+# The columns a row's event is made of (the others are checked, then dropped).
+USED = frozenset(
+    ["GLOBALEVENTID", "SQLDATE", "EventCode", "QuadClass", "GoldsteinScale", "NumMentions"]
+    + ["NumSources", "NumArticles", "AvgTone", "DATEADDED", "SOURCEURL"]
+    + [f"ActionGeo_{c}" for c in ("FullName", "FeatureID", "Lat", "Long")]
+    + [f"Actor{n}{c}" for n in (1, 2) for c in _ACTOR_KEY]
+)
 
 _ACTOR = (
     "Code",

@@ -26,7 +26,7 @@ from kg.importers.core import NUMBER, Check, ImportRowError, cameo_check
 from kg.importers.resolve import Resolver, iso3_of, slug
 from kg.ontology import load_ontology
 
-__all__ = ["COLUMNS", "checks", "frame", "layout"]
+__all__ = ["COLUMNS", "USED", "checks", "frame", "layout"]
 
 COLUMNS = [
     "Event ID",
@@ -50,6 +50,7 @@ COLUMNS = [
     "Latitude",
     "Longitude",
 ]
+USED = frozenset(COLUMNS)  # every column makes part of an event
 _ABSENT = ("", "NA")
 # Words that make a plain name an organisation rather than a person.
 _ORGANISATION_WORDS = re.compile(

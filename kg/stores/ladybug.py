@@ -396,18 +396,20 @@ class _Staging:
             self.rels.append(key, self._edges(key[0], edges))
 
     def add_tables(
-        self, nodes: Mapping[str, Sequence[pa.Table]], edges: Mapping[str, Sequence[pa.Table]]
+        self, nodes: dict[str, list[pa.Table]], edges: dict[str, list[pa.Table]]
     ) -> None:
         """Check node and relationship tables against the ontology and the store, write them out.
 
         A node table holds ``id`` and properties; a relationship table ``from``, ``to``, ``id``,
         ``from_label``, ``to_label`` and properties. Nodes are split into new and held with
-        Arrow, without a Python object per row.
+        Arrow, without a Python object per row. Each table is taken out of its mapping once
+        written, so that the engine's turn does not share the memory with them.
         """
         held_ids = pa.array(list(self.held), pa.string())
         held_labels = pa.array(list(self.held.values()), pa.string())
         new_ids: list[pa.Array] = []
-        for label, parts in nodes.items():
+        for label in list(nodes):
+            parts = nodes.pop(label)
             spec = self.tables.get(label)
             if spec is None or spec.rel:
                 raise StoreError(f"node table {label!r}: the ontology has no label {label!r}")
@@ -429,6 +431,7 @@ class _Staging:
                 if new.num_rows:
                     self.new_nodes.append(label, new)
                     new_ids.append(new.column("id").combine_chunks())
+            del parts
         if new_ids:
             ids = pa.chunked_array(new_ids)
             if pc.count_distinct(ids).as_py() < len(ids):
@@ -437,12 +440,13 @@ class _Staging:
                 raise StoreError(
                     f"node {twice.field('values')[0].as_py()!r} is given twice in one load"
                 )
-        for rtype, parts in edges.items():
+        for rtype in list(edges):
+            parts = edges.pop(rtype)
             spec = self.tables.get(rtype)
             if spec is None or not spec.rel:
                 raise StoreError(f"relationship table {rtype!r}: the ontology has no {rtype!r}")
-            for part in parts:
-                self._add_edge_table(rtype, spec, part)
+            while parts:
+                self._add_edge_table(rtype, spec, parts.pop(0))
 
     def _add_edge_table(self, rtype: str, spec: _Table, part: pa.Table) -> None:
         """One relationship table, split by its end labels."""
@@ -1115,8 +1119,8 @@ class LadybugStore:
 
     def load_tables(
         self,
-        nodes: Mapping[str, Sequence[pa.Table]],
-        edges: Mapping[str, Sequence[pa.Table]],
+        nodes: dict[str, list[pa.Table]],
+        edges: dict[str, list[pa.Table]],
         progress: Progress | None = None,
     ) -> LoadReport:
         """Write node tables (by label) and relationship tables (by type) as one load.
@@ -1124,7 +1128,9 @@ class LadybugStore:
         The columnar twin of :meth:`load` for callers that build their elements with Arrow (the
         importers): a node table holds ``id`` and properties, a relationship table ``from``,
         ``to``, ``id``, ``from_label``, ``to_label`` and properties. The same rules hold: all or
-        nothing, and what the store holds unchanged is left alone.
+        nothing, and what the store holds unchanged is left alone. ``nodes`` and ``edges`` are
+        emptied as their tables are staged (pass copies to keep them): a million-row import
+        then leaves the engine the memory its tables held.
 
         Raises:
             StoreError: as :meth:`load`.
