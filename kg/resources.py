@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["cypher_dir", "data_dir", "ontology_dir"]
+__all__ = ["cypher_dir", "data_dir", "events_dir", "ontology_dir"]
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -38,3 +38,14 @@ def cypher_dir() -> Path:
 def data_dir() -> Path:
     """The folder of the bundled sample: the article text and its facts file."""
     return Path(__file__).resolve().parent / "data"
+
+
+def events_dir() -> Path:
+    """The folder of the bundled coded event data: one day of ICEWS, a sample of GDELT 1.0 rows.
+
+    Its README gives their origin, licence and SHA-256 sums.
+
+    >>> sorted(path.name for path in events_dir().iterdir())
+    ['README.md', 'gdelt1-events-sample.tsv', 'icews-events-2018-06-01.tab']
+    """
+    return data_dir() / "events"
