@@ -126,12 +126,6 @@ def test_russias_timeline_holds_the_reports_icews_and_gdelt(demo_db):
     assert {"negotiation-istanbul-2025-05-16", "demand-withdrawal-2025-05-16"} <= dated
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known importer bug: ICEWS imported again after GDELT finds two actors of one name "
-    "(government-canada from ICEWS, canada-gov from GDELT) and adds a third "
-    "(org-government-canada); six such organisations",
-)
 def test_importing_the_bundled_files_again_changes_nothing(demo_db, tmp_path):
     # ./scripts/demo imports into the same ./kg.lbug on every run; a copy keeps demo_db as it is.
     db = tmp_path / "kg.lbug"

@@ -189,3 +189,27 @@ def test_a_node_held_under_another_label_is_refused(tmp_path):
     with pytest.raises(StoreError, match="node 'russia' is a Country in the store but a Person"):
         store.load_tables(nodes, {})
     store.close()
+
+
+def test_the_actors_an_import_makes_are_there_as_of_its_first_day(tmp_path):
+    from kg.grow import as_of_graph
+
+    store = LadybugStore(tmp_path / "kg.lbug")
+    import_files(store, "icews", [DATA / "icews.tab"])
+    import_files(store, "gdelt", [DATA / "gdelt-57.tsv"])  # the backfile: rows name no source
+    whole = store.read_graph()
+    store.close()
+    made = {
+        n.id for n in whole.nodes.values() if n.properties.get("document", "").find("-file-") > 0
+    }
+    assert len(made) > 10
+    for day, source in (("2018-06-01", "icews"), ("2016-07-28", "gdelt")):
+        graph = as_of_graph(whole, day)
+        actors = {
+            e.target
+            for e in graph.edges.values()
+            if e.type in ("HAS_INITIATOR", "HAS_TARGET") and e.source.startswith(f"{source}-")
+        }
+        assert actors & made, source
+        assert actors <= set(graph.nodes), source
+    assert not set(as_of_graph(whole, "2016-01-01").nodes) & made

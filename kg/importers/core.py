@@ -325,13 +325,16 @@ def file_document_name(source: str, shown: str) -> str:
     return f"{source.upper()} events file {Path(shown).name}"
 
 
-def _file_document(source: str, shown: str) -> pa.Table:
+def _file_document(source: str, shown: str, documents: pa.Table) -> pa.Table:
+    """The file's document, published on the day of its first document (the actors it makes
+    are known from then on, as of any later day)."""
     return pa.table(
         {
             "id": [file_document_id(source, shown)],
             "label": ["Report"],
             "line": pa.array([1], pa.int64()),
             "name": [file_document_name(source, shown)],
+            "published": [pc.min(documents.column("published")).as_py()],
         }
     )
 
@@ -446,6 +449,7 @@ def import_files(
     rejects: list[Rejected] | None = [] if skip_bad is not None else None
     report = ImportReport()
     frames: list[Frame] = []
+    named: set[str] = set()  # the documents the rows name
     made: list[tuple[str, list[Node], list[Edge]]] = []
     for path in paths:
         shown = str(path)
@@ -460,6 +464,7 @@ def import_files(
         text = text.select([n for n in text.column_names if n in module.USED])
         made_before = set(resolver.created)
         frame = module.frame(text, lines, shown, book, resolver)
+        named.update(pc.unique(frame.events.column("document")).to_pylist())
         _check_repeats(frame.events, shown)
         new = [resolver.created[i] for i in resolver.created if i not in made_before]
         if new:
@@ -468,7 +473,8 @@ def import_files(
             document = file_document_id(source, shown)
             if document not in frame.documents.column("id").to_pylist():
                 frame.documents = pa.concat_tables(
-                    [frame.documents, _file_document(source, shown)], promote_options="permissive"
+                    [frame.documents, _file_document(source, shown, frame.documents)],
+                    promote_options="permissive",
                 )
             made.append((document, [n for n, _ in new], [e for _, edges in new for e in edges]))
         frames.append(frame)
@@ -488,6 +494,7 @@ def import_files(
         report.rejected += rejected
         report.actors_left_out += frame.left_out
         del text, frame
+        pa.default_memory_pool().release_unused()  # what reading held, before the next file
     report.actors_created = sum(
         1 for node, _ in resolver.created.values() if node.label in ont.actor_labels
     )
@@ -495,9 +502,7 @@ def import_files(
         write_rejects(skip_bad, rejects)
     tables = assemble(frames, made, resolver.known, book, ont)
     del frames
-    report.documents = sum(
-        t.num_rows for label in ont.source_labels for t in tables.nodes.get(label, [])
-    )
+    report.documents = len(named)
     # Store actors the events meet: what resolution matched rather than made.
     met: set[str] = set()
     for rtype in ont.actor_role_types:

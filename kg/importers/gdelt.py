@@ -220,8 +220,11 @@ def _documents(text: pa.Table, lines: pa.Array, shown: str) -> tuple[pa.Array, p
                 given, pc.utf8_slice_codeunits(urls, 0, 200), file_document_name("gdelt", shown)
             ),
             "url": empty_to_null(urls),
+            # The file is published when its first row was added.
             "published": pc.if_else(
-                given, day(text.column("DATEADDED").take(first)), pa.scalar(None, pa.string())
+                given,
+                day(text.column("DATEADDED").take(first)),
+                pc.min(day(text.column("DATEADDED"))),
             ),
         }
     )

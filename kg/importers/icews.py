@@ -166,8 +166,8 @@ def _places(
     found: dict[str, tuple[str, str, str | None] | None] = {}
 
     def place(value: str) -> str | None:
-        found[value] = _place(resolver, value)
-        return found[value][0] if found[value] else None
+        made = found[value] = _place(resolver, value)
+        return made[0] if made else None
 
     ids = lookup(key, place)
     first = first_rows(ids)
@@ -176,7 +176,7 @@ def _places(
     names: list[str] = []
     countries: list[str | None] = []
     for at, value in zip(first.to_pylist(), key.take(first).to_pylist(), strict=True):
-        place_id, name, country = found[value]  # type: ignore[misc]
+        place_id, name, country = found[value] or ("", "", None)
         if place_id in resolver.known:
             continue
         resolver.known[place_id] = "Place"

@@ -42,6 +42,7 @@ from typing import Any
 import pycountry
 
 from kg.model import Edge, Node
+from kg.ontology import load_ontology
 
 __all__ = ["ROLES", "Resolver", "iso3_of", "normal", "short_name", "slug"]
 
@@ -246,11 +247,27 @@ class Resolver:
                 return next(iter(ids))
         return None
 
+    def _named(self, name: str) -> str | None:
+        """The organisation of exactly this name: when several have it (two sources made it),
+        the one kg names after it, else the first id, so that an import made again finds the
+        same one."""
+        ids = self.by_name.get("Organisation", {}).get(normal(name))
+        if not ids:
+            return None
+        own = slug(name)
+        return own if own in ids else min(ids)
+
     def _make(self, node: Node, edges: list[Edge] | None = None) -> str:
         if node.id not in self.created and node.id not in self.known:
             self.created[node.id] = (node, edges or [])
             self.add_known(node.id, node.label, [node.properties.get("name")])
+            category = str(node.properties.get("category") or "")
+            for edge in edges or []:
+                self.parts.setdefault((edge.target, category), set()).add(node.id)
         return node.id
+
+    def _part_of(self, node_id: str, country_id: str) -> Edge:
+        return Edge.between(node_id, load_ontology().relationship_named("partOf"), country_id)
 
     def country(self, iso3: str, given: str | None = None) -> str | None:
         """The id of a country by ISO alpha-3 code; None for a code that is no country."""
@@ -287,13 +304,15 @@ class Resolver:
                 return next(iter(held))
         country_name = self._name_of(country_id)
         name = f"{role_name} ({country_name})"
+        found = self._named(name)
+        if found is not None:
+            return found
         node = Node(
             f"{country_id}-{role_code.lower()}",
             "Organisation",
             {"name": name, "label_en": name, "alias": [code], "category": category},
         )
-        part = Edge.between(node.id, "PART_OF", country_id)
-        return self._make(node, [part])
+        return self._make(node, [self._part_of(node.id, country_id)])
 
     def _name_of(self, node_id: str) -> str:
         if node_id in self.created:
@@ -307,7 +326,7 @@ class Resolver:
         self, name: str, country_id: str | None = None, category: str = "other"
     ) -> str:
         """An organisation by name, part of its country when one is given."""
-        found = self.find("Organisation", [name])
+        found = self._named(name)
         if found is not None:
             return found
         node = Node(
@@ -315,7 +334,7 @@ class Resolver:
             "Organisation",
             {"name": name, "label_en": name, "category": category},
         )
-        edges = [Edge.between(node.id, "PART_OF", country_id)] if country_id else []
+        edges = [self._part_of(node.id, country_id)] if country_id else []
         return self._make(node, edges)
 
     def person(self, name: str) -> str:
