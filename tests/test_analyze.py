@@ -407,3 +407,16 @@ def test_layout_keeps_components_apart():
     for i, (x0, x1, y0, y1) in enumerate(boxes):
         for u0, u1, v0, v1 in boxes[i + 1 :]:
             assert x1 < u0 or u1 < x0 or y1 < v0 or v1 < y0  # no two components overlap
+
+
+def test_a_component_of_500_actors_or_more_is_laid_out():
+    # NetworkX lays out a component that large with SciPy, a dependency of kg since the imports
+    # of event data give stores of a thousand actors and more.
+    import networkx as nx
+
+    from kg.analyze import layout
+
+    graph = nx.relabel_nodes(nx.path_graph(600), str)
+    pos = layout(graph)
+    assert set(pos) == set(graph)
+    assert len(set(pos.values())) == 600
