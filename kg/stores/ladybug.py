@@ -1271,6 +1271,14 @@ class LadybugStore:
         if not ids:
             return labels
         for name, cols in self._node_tables():
+            (held,) = self._rows(f"MATCH (n:`{name}`) RETURN count(n)")[0]
+            if not held:
+                continue  # the engine's driver types a long $ids list anew on every statement
+            if graph is None and held <= 4 * len(ids):
+                # Labels only, of a table not much larger than the list: its ids, in Arrow.
+                (found,) = self._columns_for(f"MATCH (n:`{name}`) RETURN n.id", ids)
+                labels.update(dict.fromkeys(found, name))
+                continue
             wanted = cols if graph is not None else []  # labels only: no property read
             returns = "".join(f", n.`{c}`" for c in wanted)
             rows = self._rows(
