@@ -213,3 +213,23 @@ def test_the_actors_an_import_makes_are_there_as_of_its_first_day(tmp_path):
         assert actors & made, source
         assert actors <= set(graph.nodes), source
     assert not set(as_of_graph(whole, "2016-01-01").nodes) & made
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("VLADIMIR PUTIN", "vladimir-putin"), ("PUTIN", "russia-gov"), ("IVAN PUTIN", "russia-gov")],
+)
+def test_a_gdelt_actor_named_as_a_person_the_store_knows_is_that_person(tmp_path, name, expected):
+    row = (DATA / "gdelt-58.tsv").read_text(encoding="utf-8").splitlines()[0].split("\t")
+    row[5:8] = ["RUSGOV", name, "RUS"]  # Actor1Code, Actor1Name, Actor1CountryCode
+    row[12] = "GOV"  # Actor1Type1Code
+    path = tmp_path / "putin.tsv"
+    path.write_text("\t".join(row) + "\n", encoding="utf-8")
+    store = LadybugStore(tmp_path / "kg.lbug")
+    load_documents(store, [sample_facts_path()])
+    import_files(store, "gdelt", [path])
+    rows = store.query(
+        "MATCH (e)-[:HAS_INITIATOR]->(a) WHERE e.id = $id RETURN a.id", {"id": f"gdelt-{row[0]}"}
+    ).rows
+    store.close()
+    assert rows == [[expected]]

@@ -139,6 +139,9 @@ def _actor(
     """The id of a row's actor, None when it has none or is a region (no guess is made)."""
     if not code:
         return None
+    person = resolver.known_person(name) if name else None
+    if person is not None:
+        return person  # GDELT names persons it knows ("VLADIMIR PUTIN", coded RUSGOV)
     if group:
         found = resolver.find("Organisation", [group, name])
         return found or resolver.organisation(name.title() if name else group)

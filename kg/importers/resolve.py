@@ -13,7 +13,8 @@ How it decides, and where it refuses to guess:
   category that is part of the country when there is exactly one (``USAMIL`` -> the United States'
   armed forces if the store has them), else an Organisation "Government (Russia)" part of the
   country. A role with no country (GDELT ``GOV`` alone) is left out.
-- A **person** (ICEWS) matches a store Person whose name, label or an alias of two words or more
+- A **person** (ICEWS; a GDELT actor whose name is a person's the store knows, such as
+  "VLADIMIR PUTIN" coded ``RUSGOV``) matches a store Person whose name, label or an alias of two words or more
   has the same first and last word as the row's name, accents and case aside: "Sergey Viktorovich
   Lavrov" is ``sergey-lavrov``. A match is never made on a surname alone (the alias "Lavrov" is not
   used), and when two store persons fit, none is taken: a new person is made from the row.
@@ -337,16 +338,26 @@ class Resolver:
         edges = [self._part_of(node.id, country_id)] if country_id else []
         return self._make(node, edges)
 
+    def known_person(self, name: str) -> str | None:
+        """The person a full name is (first and last word, see the module), None when no person
+        or several fit, or the name has fewer than two words."""
+        words = normal(name).split()
+        if len(words) < 2:
+            return None
+        exact = self.find("Person", [name])
+        if exact is not None:
+            return exact
+        ids = self.person_keys.get((words[0], words[-1]), set())
+        return next(iter(ids)) if len(ids) == 1 else None
+
     def person(self, name: str) -> str:
         """A person by full name: first and last word against the store's names (see module)."""
         exact = self.find("Person", [name])
         if exact is not None:
             return exact
-        words = normal(name).split()
-        if len(words) >= 2:
-            ids = self.person_keys.get((words[0], words[-1]), set())
-            if len(ids) == 1:
-                return next(iter(ids))
+        found = self.known_person(name)
+        if found is not None:
+            return found
         node_id = slug(name)
         if node_id in self.known and self.known[node_id] != "Person":
             node_id = f"person-{node_id}"
