@@ -1037,8 +1037,9 @@ def run_bench(
         _run_step("parse", {"corpus": corpus}, size, steps)
         loaded = _run_step("load_ladybug", {"corpus": corpus, "db": db}, size, steps)
         if size <= reload_max:
-            step = _run_step("load_ladybug", {"corpus": corpus, "db": db}, size, steps)
-            step.name = "reload_ladybug"
+            _measure(
+                loaded, "reload_ladybug", "load_ladybug", {"corpus": corpus, "db": db}, size, steps
+            )
         inc = {"engine": "ladybug", "db": str(base / "incremental.lbug")}
         step = _run_step("incremental", {**inc, "db": str(base / "empty.lbug")}, size, steps)
         step.name = "incremental_ladybug_empty"
@@ -1050,14 +1051,24 @@ def run_bench(
         for name in ("incremental.lbug", "empty.lbug"):
             (base / name).unlink(missing_ok=True)
         raw = str(base / "raw")
-        _run_step("raw_ladybug_files", {"db": db, "folder": raw}, size, steps)
-        _run_step("raw_ladybug", {"db": str(base / "raw.lbug"), "folder": raw}, size, steps)
+        files = _measure(
+            loaded, "raw_ladybug_files", "raw_ladybug_files", {"db": db, "folder": raw}, size, steps
+        )
+        raw_db = {"db": str(base / "raw.lbug"), "folder": raw}
+        _measure(files, "raw_ladybug", "raw_ladybug", raw_db, size, steps)
         shutil.rmtree(raw, ignore_errors=True)
         shutil.rmtree(base / "raw.lbug", ignore_errors=True)
         (base / "raw.lbug").unlink(missing_ok=True)
         if neo4j:
-            _run_step("merge_loop_neo4j", {"db": db, "sample": merge_sample}, size, steps)
-            _run_step("raw_neo4j", {"db": db, "batch": batch}, size, steps)
+            _measure(
+                loaded,
+                "merge_loop_neo4j",
+                "merge_loop_neo4j",
+                {"db": db, "sample": merge_sample},
+                size,
+                steps,
+            )
+            _measure(loaded, "raw_neo4j", "raw_neo4j", {"db": db, "batch": batch}, size, steps)
             ctx = {"corpus": corpus, "batch": batch, "wipe": True}
             neo_loaded = _run_step("load_neo4j", ctx, size, steps)
             if size <= reload_max:
@@ -1065,23 +1076,40 @@ def run_bench(
                 step.name = "reload_neo4j"
         for fmt, suffix in (("ntriples", "nt"), ("turtle", "ttl")):
             out = str(base / f"kg.{suffix}")
-            step = _run_step("export", {"db": db, "format": fmt, "out": out}, size, steps)
-            step.name = f"export_{fmt}"
-        _run_step("validate_turtle", {"out": str(base / "kg.ttl")}, size, steps)
+            turtle = _measure(
+                loaded,
+                f"export_{fmt}",
+                "export",
+                {"db": db, "format": fmt, "out": out},
+                size,
+                steps,
+            )
+        _measure(
+            turtle, "validate_turtle", "validate_turtle", {"out": str(base / "kg.ttl")}, size, steps
+        )
         for suffix in ("nt", "ttl"):
             (base / f"kg.{suffix}").unlink(missing_ok=True)
         per_table = max(1, rdf_sample // 43)
-        _run_step("rdflib", {"db": db, "per_table": per_table}, size, steps)
-        step = _run_step("networkx", {"db": db, "view": "actors"}, size, steps)
-        step.name = "networkx_actors"
-        step = _run_step("networkx", {"db": db, "view": "full", "limit": nx_full_max}, size, steps)
-        step.name = "networkx_full"
+        _measure(loaded, "rdflib", "rdflib", {"db": db, "per_table": per_table}, size, steps)
+        _measure(loaded, "networkx_actors", "networkx", {"db": db, "view": "actors"}, size, steps)
+        _measure(
+            loaded,
+            "networkx_full",
+            "networkx",
+            {"db": db, "view": "full", "limit": nx_full_max},
+            size,
+            steps,
+        )
         if size == max(sizes):
+            why = {"failed": "the corpus load failed"}
+            lbug_ok = "failed" not in loaded.result
             neo4j_ok = neo4j and "failed" not in neo_loaded.result
-            if neo4j and not neo4j_ok:  # no query times on a database whose load failed
-                why = {"failed": "the corpus load failed"}
+            # No query times on a store whose load failed.
+            if not lbug_ok:
+                steps.append(Step(size, "queries_ladybug", why, 0))
+            if neo4j and not neo4j_ok:
                 steps.append(Step(size, "queries_neo4j", why, 0))
-            _queries(steps, size, db, repeat, neo4j_ok, query_timeout)
+            _queries(steps, size, db, repeat, lbug_ok, neo4j_ok, query_timeout)
         if neo4j:  # last: it adds the article to the database the corpus is in
             if "failed" in neo_loaded.result:
                 why = {"failed": "the corpus load failed"}
@@ -1093,6 +1121,13 @@ def run_bench(
     for size in import_sizes:
         gdelt = _import_part(steps, size, cache, work, neo4j, batch)
     return _summary(steps, sizes, neo4j, import_sizes, gdelt)
+
+
+def _measure(
+    prior: Step, name: str, step: str, ctx: dict[str, Any], size: int, steps: list[Step]
+) -> Step:
+    """Run ``step`` (recorded as ``name``) on what ``prior`` made, or record it FAILED."""
+    return _after(prior, name, size, steps, lambda: _run_step(step, ctx, size, steps))
 
 
 def _after(prior: Step, name: str, size: int, steps: list[Step], run: Callable[[], Step]) -> Step:
@@ -1155,13 +1190,15 @@ def _import_part(
 
 
 def _queries(
-    steps: list[Step], size: int, db: str, repeat: int, neo4j: bool, timeout: float
+    steps: list[Step], size: int, db: str, repeat: int, ladybug: bool, neo4j: bool, timeout: float
 ) -> None:
-    """Every query on each engine, one process per query (a query may exhaust the engine)."""
+    """Every query on each engine whose load went through, one process per query (a query may
+    exhaust the engine)."""
     from kg.queries import list_queries
 
     names = [q.name for q in list_queries()]
-    for engine in ("ladybug", "neo4j") if neo4j else ("ladybug",):
+    engines = [e for e, ok in (("ladybug", ladybug), ("neo4j", neo4j)) if ok]
+    for engine in engines:
         results: dict[str, Any] = {}
         peak = 0.0
         for name in names:
@@ -1651,7 +1688,7 @@ def render_table(summary: dict[str, Any]) -> str:
             f" {gdelt['events_per_source']} events per source; kg at {summary.get('commit')}."
         )
     for step in summary["steps"]:
-        if step["step"].startswith("queries_"):
+        if step["step"].startswith("queries_") and "queries" in step:
             lines.append("")
             lines.append(
                 f"{step['step']} at {step['size']:,} events (median of the runs, seconds, rows):"

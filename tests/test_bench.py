@@ -152,6 +152,7 @@ def test_scripts_bench_runs_every_step(tmp_path: Path) -> None:
     done = _scripts_bench(
         tmp_path,
         *("--sizes", "10000", "--repeat", "1", "--merge-sample", "200", "--rdf-sample", "2000"),
+        *("--only", "facts"),  # the imports have a test of their own, at small sizes
     )
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads(out.read_text(encoding="utf-8"))
@@ -302,3 +303,22 @@ def test_scripts_bench_measures_the_imports_against_their_baselines(tmp_path: Pa
         assert "skipped: no Neo4j" in done.stdout
     assert f"real rows of {gdelt_sample()[1]}" in done.stdout
     assert done.stdout.strip() == render_table(summary).strip()
+
+
+def test_no_figure_is_taken_on_a_store_whose_load_failed(tmp_path: Path) -> None:
+    folder = ensure_corpus(tmp_path / "cache", 200)
+    facts = sorted(folder.glob("*.facts.yaml"))[-1]
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n  - oops: [\n", encoding="utf-8")
+    summary = run_bench([200], tmp_path / "cache", tmp_path / "work", repeat=1, neo4j=False)
+    steps = {s["step"]: s for s in summary["steps"]}
+    assert set(steps) == LADYBUG_STEPS
+    assert "failed" in steps["load_ladybug"]
+    # Every step that reads the store load_ladybug made is FAILED, without a figure.
+    measured = {"parse", "load_ladybug", "incremental_ladybug_empty"}
+    for name in LADYBUG_STEPS - measured:
+        assert "failed" in steps[name], name
+        assert set(steps[name]) == {"size", "step", "rss_mb", "wall", "failed"}, name
+    assert "queries" not in steps["queries_ladybug"]
+    table = render_table(summary)
+    assert "queries ladybug" not in table
+    assert "queries_ladybug: FAILED (the corpus load failed)" in table
