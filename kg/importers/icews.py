@@ -227,7 +227,6 @@ def _documents(
             "from": table.column("id"),
             "to": outlet,
             "document": table.column("id"),
-            "line": table.column("line"),
         }
     ).filter(pc.is_valid(outlet))
     return ids, table, [links] if links.num_rows else []

@@ -449,7 +449,11 @@ class _Staging:
                 self._add_edge_table(rtype, spec, parts.pop(0))
 
     def _add_edge_table(self, rtype: str, spec: _Table, part: pa.Table) -> None:
-        """One relationship table, split by its end labels."""
+        """One relationship table, split by its end labels (plain or dictionary-encoded text)."""
+        for column in ("from_label", "to_label"):
+            at = part.schema.get_field_index(column)
+            if pa.types.is_dictionary(part.schema.field(at).type):
+                part = part.set_column(at, column, part.column(column).cast(pa.string()))
         for column in ("from_label", "to_label"):
             missing = pc.is_null(part.column(column))
             if pc.any(missing).as_py():
