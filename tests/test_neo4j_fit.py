@@ -146,3 +146,24 @@ def test_kg_load_says_so_on_stderr_and_in_json(store, small_server, tmp_path):
         and summary["unchanged"] == summary["nodes"] + summary["relationships"]
     )
     assert again.stderr == ""
+
+
+def test_kg_import_too_big_for_one_transaction_lands_whole_in_batches(store, small_server):
+    from kg.resources import events_dir
+
+    runner = CliRunner()
+    env = dict(small_server)
+    args = ["import", "icews", str(events_dir() / "icews-events-2018-06-01.tab")]
+    args += ["--uri", env["NEO4J_URI"], "--format", "json"]
+    done = runner.invoke(main, args, env=env)
+    assert done.exit_code == 0, done.output
+    summary = json.loads(done.stdout)
+    assert summary["events"] == 2359
+    assert "the server allows 10 MiB: loaded in journaled batches" in summary["note"]
+    created = summary["nodes_created"] + summary["relationships_created"]
+    assert created > 20_000
+    assert sum(store.stats().values()) == created
+    again = runner.invoke(main, args, env=env)
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["nodes_created"] == 0
+    assert sum(store.stats().values()) == created
