@@ -228,7 +228,8 @@ def plan_unload(store: Store, document: str, ont: Ontology | None = None) -> Cha
     )
     if gone:
         gone_set = set(gone)
-        for edge in store.incoming(gone):
+        # In a fixed order, so that the refusal names the same reference on every engine.
+        for edge in sorted(store.incoming(gone), key=lambda e: (e.target, e.source, e.id)):
             if (
                 edge.source in gone_set
                 or edge.type in (ont.interaction_type, ont.claim_type)

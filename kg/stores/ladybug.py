@@ -1281,7 +1281,8 @@ class LadybugStore:
             if graph is None and held <= 4 * len(ids):
                 # Labels only, of a table not much larger than the list: its ids, in Arrow.
                 (found,) = self._columns_for(f"MATCH (n:`{name}`) RETURN n.id", ids)
-                labels.update(dict.fromkeys(found, name))
+                held_here = set(found)
+                labels.update((i, name) for i in ids if i in held_here)  # in the order asked
                 continue
             wanted = cols if graph is not None else []  # labels only: no property read
             returns = "".join(f", n.`{c}`" for c in wanted)
