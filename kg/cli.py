@@ -790,14 +790,34 @@ def stats(
     is_flag=True,
     help="Print the Neo4j constraints and indexes derived from the ontology.",
 )
+@click.option(
+    "--html",
+    "html_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Write the ontology's HTML documentation (index.html, kg.ttl) into DIR.",
+)
 @format_option("table", "json", default="table")
 @_fail_cleanly
-def schema(shacl: bool, ddl: bool, grass: bool, neo4j: bool, fmt: str) -> None:
+def schema(
+    shacl: bool, ddl: bool, grass: bool, neo4j: bool, html_dir: Path | None, fmt: str
+) -> None:
     """Show what the ontology defines: labels, relationship types and their endpoints.
 
     Example: kg schema --format json
     """
     from kg.ontology import load_ontology
+
+    if html_dir is not None:
+        from kg.docs import write_html
+
+        written = write_html(html_dir)
+        if fmt == "json":
+            click.echo(json.dumps({"written": [str(p) for p in written]}))
+        else:
+            click.echo(f"Wrote the ontology's documentation: {written[0]} (open it in a browser).")
+        return
 
     if shacl:
         from kg.shacl import shapes_turtle
@@ -1072,3 +1092,161 @@ _import_command(
     "kg import icews events.2018.tab --skip-bad rejects.tsv",
     "tab-separated with their header",
 )
+
+
+# ------------------------------------------------------------------------------------------ sparql
+
+
+@main.group("sparql")
+def sparql_group() -> None:
+    """SPARQL over the graph: a read-only endpoint, and the query library of sparql/.
+
+    Example: kg sparql serve --db kg.lbug
+    """
+
+
+@sparql_group.command("serve")
+@facts_argument
+@store_options
+@click.option(
+    "--bind",
+    default="127.0.0.1:7878",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where the endpoint listens; port 0 picks a free one. Loopback unless you say otherwise.",
+)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the Oxigraph store, emptied and loaded again at each start [default: a temporary folder].",
+)
+@format_option("text", "json", default="text")
+@_fail_cleanly
+def sparql_serve(
+    facts: tuple[Path, ...],
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+    bind: str,
+    data: Path | None,
+    fmt: str,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (Oxigraph) until Ctrl-C.
+
+    The dataset is the TriG export's (the current view in the default graph, each source's
+    claims in its named graph) with the ontology and the CAMEO concept scheme in graphs of their
+    own. It is loaded at each start: after `kg load`, start it again.
+
+    Example: kg sparql serve --db kg.lbug --bind 127.0.0.1:7878
+    """
+    from kg.sparql.server import SparqlServer, is_loopback, load_folder, parse_bind
+
+    host, port = parse_bind(bind)
+    graph = _graph_from(facts, db, uri, username, password, database)
+    with contextlib.ExitStack() as stack:
+        folder = data
+        if folder is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-sparql-")))
+            folder = folder / "store"
+        quads = load_folder(graph, folder)
+        server = stack.enter_context(SparqlServer(folder, host, port))
+        if not is_loopback(host):
+            click.echo(
+                f"Warning: listening on {host}, not loopback: whoever reaches it can query the graph.",
+                err=True,
+            )
+        if fmt == "json":
+            note = {"endpoint": server.url, "quads": quads, "data": str(folder), "read_only": True}
+            click.echo(json.dumps(note))
+        else:
+            click.echo(
+                f"SPARQL endpoint: {server.url} (read-only, {quads} quads). Ctrl-C stops it."
+            )
+        sys.stdout.flush()
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            server.stop()
+            click.echo("Stopped.", err=True)
+            return
+    if code != 0:
+        raise click.ClickException(f"the SPARQL server stopped with exit code {code}")
+
+
+@sparql_group.command("query")
+@click.argument("name", required=False)
+@click.option("-e", "--execute", "text", default=None, help="Run this SPARQL text.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Query parameter; repeatable.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the queries of sparql/.")
+@click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="SPARQL endpoint (http://127.0.0.1:7878/query); none: an embedded store of the graph.",
+)
+@click.option(
+    "--facts",
+    "facts",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    callback=_expand_folders,
+    help="Without --endpoint: facts files to ask (repeatable) [default: --db, or the sample].",
+)
+@store_options
+@format_option("table", "json", "csv")
+@_fail_cleanly
+def sparql_query(
+    name: str | None,
+    text: str | None,
+    params: tuple[str, ...],
+    list_queries: bool,
+    endpoint: str | None,
+    facts: tuple[Path, ...],
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+    fmt: str,
+) -> None:
+    """Run a SPARQL query by NAME (sparql/), a .rq FILE, or -e 'SPARQL'.
+
+    Values are given as parameters (-p key=value) and put in as RDF terms.
+
+    Example: kg sparql query calls -p status=occurred --endpoint http://127.0.0.1:7878/query
+    """
+    from kg import queries
+    from kg.sparql import library
+
+    if list_queries:
+        defs = library.list_sparql_queries()
+        rows = [
+            [q.name, q.question, ", ".join(f"{p.name}={p.default_text}" for p in q.parameters)]
+            for q in defs
+        ]
+        click.echo(render_rows(["name", "question", "parameters"], rows, fmt))
+        return
+    if (name is None) == (text is None):
+        raise click.UsageError(
+            "give a query NAME or FILE.rq, or -e 'SPARQL' (one of them), or --list"
+        )
+    qdef = library.adhoc_sparql(text) if text is not None else library.get_sparql_query(name or "")
+    overrides = dict(queries.split_param(p) for p in params)
+    queries.resolve_parameters(library._as_cypher(qdef), overrides)  # fail before any loading
+    target: Any = endpoint
+    if endpoint is None:
+        from kg.sparql.dataset import load_store
+
+        target = load_store(_graph_from(facts, db, uri, username, password, database))
+    result = library.run_sparql(target, qdef, overrides)
+    click.echo(render_rows(result.columns, result.rows, fmt))

@@ -1,0 +1,83 @@
+"""The RDF dataset a SPARQL endpoint serves, and the pyoxigraph store that holds it.
+
+The dataset is the TriG export (:func:`kg.export.rdf.dataset_quads`: the current view in the
+default graph, one named graph per source document, named by the document's IRI) with two graphs
+of vocabulary beside it, so one endpoint answers questions about the data and its terms alike:
+
+- ``<https://w3id.org/kg-diplo/ontology>`` (:data:`ONTOLOGY_GRAPH`): ``ontology/kg.ttl``;
+- ``<https://w3id.org/kg-diplo/cameo/>`` (:data:`CAMEO_GRAPH`): the CAMEO code book as a SKOS
+  concept scheme, ``ontology/cameo.ttl``.
+
+>>> from kg.facts import load_facts, sample_facts_path
+>>> store = load_store(load_facts(sample_facts_path()))
+>>> sorted(g.value for g in store.named_graphs())
+['https://w3id.org/kg-diplo/cameo/', 'https://w3id.org/kg-diplo/id/article-2025-05-17', 'https://w3id.org/kg-diplo/ontology']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import KGError
+from kg.export.rdf import dataset_quads
+from kg.model import Graph
+from kg.resources import ontology_dir
+
+__all__ = ["CAMEO_GRAPH", "ONTOLOGY_GRAPH", "load_store", "quads", "vocabulary_quads"]
+
+ONTOLOGY_GRAPH = "https://w3id.org/kg-diplo/ontology"
+"""The named graph of the ontology: the ontology's own IRI."""
+CAMEO_GRAPH = "https://w3id.org/kg-diplo/cameo/"
+"""The named graph of the CAMEO concept scheme: the namespace of its concepts."""
+
+_VOCABULARIES = (("kg.ttl", ONTOLOGY_GRAPH), ("cameo.ttl", CAMEO_GRAPH))
+
+
+def vocabulary_quads() -> Iterator[Any]:
+    """The ontology and the CAMEO concept scheme, each in its named graph.
+
+    >>> graphs = {q.graph_name.value for q in vocabulary_quads()}
+    >>> sorted(graphs) == sorted([ONTOLOGY_GRAPH, CAMEO_GRAPH])
+    True
+    """
+    for name, graph in _VOCABULARIES:
+        path = ontology_dir() / name
+        try:
+            target = ox.NamedNode(graph)
+            for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
+        except (OSError, SyntaxError) as exc:
+            raise KGError(f"cannot read {path}: {exc}") from None
+
+
+def quads(graph: Graph) -> Iterator[Any]:
+    """Every quad of the endpoint's dataset: the TriG export of ``graph``, then the vocabularies."""
+    yield from dataset_quads(graph)
+    yield from vocabulary_quads()
+
+
+def load_store(graph: Graph, path: Path | None = None) -> Any:
+    """A pyoxigraph store holding the dataset of ``graph``: in memory, or on disk at ``path``.
+
+    A store on disk is the folder Oxigraph's server opens (``oxigraph serve-read-only
+    --location``); it is loaded in bulk, which skips transactions, so the folder must be new
+    or empty, and nothing else may have it open.
+
+    Raises:
+        KGError: the folder cannot be used as a store (another process holds it, no permission).
+    """
+    if path is None:
+        store = ox.Store()
+        store.extend(quads(graph))
+        return store
+    try:
+        store = ox.Store(str(path))
+        store.bulk_extend(quads(graph))
+        store.flush()
+    except OSError as exc:
+        raise KGError(f"{path}: cannot load the SPARQL store: {exc}") from None
+    return store
