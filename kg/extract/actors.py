@@ -38,7 +38,7 @@ def slug(name: str) -> str:
     """A readable id from a name.
 
     >>> slug("Sergueï Lavrov")
-    'sergue-lavrov'
+    'serguei-lavrov'
     """
     plain = unicodedata.normalize("NFKD", name)
     ascii_name = "".join(c for c in plain if not unicodedata.combining(c) and ord(c) < 128)
@@ -353,7 +353,7 @@ def _national(text: str, gaz: Gazetteer, table: ActorTable) -> None:
     adjectives = "|".join(re.escape(a) for a in sorted(gaz.demonyms, key=len, reverse=True))
     if not adjectives:
         return
-    pattern = re.compile(rf"(?<!\w)(?P<office>{offices}) (?P<adj>{adjectives})(?!\w)", re.I)
+    pattern = re.compile(rf"(?<!\w)(?P<office>{offices})\s+(?P<adj>{adjectives})(?!\w)", re.I)
     bodies = cues["national_bodies"]
     for m in pattern.finditer(text):
         country = gaz.entries[gaz.demonyms[m.group("adj").lower()]]

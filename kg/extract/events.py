@@ -66,25 +66,44 @@ def _words(token: Any) -> set[str]:
     return {token.lemma_.lower(), text, lemma_key(text)[0] if lemma_key(text) else text}
 
 
+def _cue(token: Any, cues: list[str]) -> bool:
+    """Whether the token is one of the cue words: its lemma or form, or for a verb in -er a form
+    of its stem (the tagger reads "réclame" as the noun réclame)."""
+    words = _words(token)
+    for cue in cues:
+        if cue in words:
+            return True
+        if (
+            cue.endswith("er")
+            and len(cue) > 5
+            and token.lower_.startswith(cue[:-2])
+            and len(token.lower_) <= len(cue) + 3
+        ):
+            return True
+    return False
+
+
 def _triggers_in(
     sent: Any, triggers: dict[tuple[str, ...], str], skip: set[int]
 ) -> list[tuple[int, int, str]]:
-    longest = max((len(k) for k in triggers), default=1)
+    """Trigger phrases of the sentence, longest first: (first token, end token, class)."""
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for key, cls in sorted(triggers.items(), key=lambda kv: -len(kv[0])):
+        by_first.setdefault(key[0], []).append((key, cls))
     found = []
     tokens = list(sent)
     i = 0
     while i < len(tokens):
         hit = None
-        for size in range(min(longest, len(tokens) - i), 0, -1):
-            window = tokens[i : i + size]
-            for key, cls in triggers.items():
-                if len(key) == size and all(
-                    k in _words(t) for k, t in zip(key, window, strict=True)
+        for word in _words(tokens[i]):
+            for key, cls in by_first.get(word, ()):
+                window = tokens[i : i + len(key)]
+                if len(window) == len(key) and all(
+                    k in _words(t) for k, t in zip(key[1:], window[1:], strict=True)
                 ):
-                    hit = (i, i + size, cls)
+                    if hit is None or len(key) > hit[1] - hit[0]:
+                        hit = (i, i + len(key), cls)
                     break
-            if hit:
-                break
         if hit and not any(tokens[j].idx in skip for j in range(hit[0], hit[1])):
             found.append((tokens[hit[0]].i, tokens[hit[1] - 1].i + 1, hit[2]))
             i = hit[1]
@@ -186,9 +205,8 @@ def _status(token: Any, cls: str, cues: dict[str, Any]) -> tuple[str, str, Any]:
         return "occurred", "a state the report takes as given", None
     status_cues: dict[str, list[str]] = cues["status"]
     speech_act = cls in cues["speech_act_classes"]
-    sent_text = token.sent.text.lower()
     rel = token.idx - token.sent.start_char
-    window = sent_text[max(0, rel - 40) : rel]
+    window = token.sent.text[max(0, rel - 40) : rel].lower().replace("’", "'").replace("d'", "de ")
     chain = [token, *_governors(token)]
     verb = _clause_verb(token)
     future = _is_future(verb) or any(_is_future(a) for a in chain[1:3] if a.pos_ in {"VERB", "AUX"})
@@ -198,9 +216,8 @@ def _status(token: Any, cls: str, cues: dict[str, Any]) -> tuple[str, str, Any]:
             if " " in phrase and phrase in window:
                 return "hoped", f'"{phrase}"', None
         for a in chain[1:]:
-            words = _words(a)
             for status in ("demanded", "hoped", "announced", "planned"):
-                if words & set(status_cues[status]) or (
+                if _cue(a, status_cues[status]) or (
                     status == "hoped" and a.lower_.startswith("espér")
                 ):
                     if status == "planned" and a.lemma_ == "aller" and not future:
