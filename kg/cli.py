@@ -1250,3 +1250,9 @@ def sparql_query(
         target = load_store(_graph_from(facts, db, uri, username, password, database))
     result = library.run_sparql(target, qdef, overrides)
     click.echo(render_rows(result.columns, result.rows, fmt))
+
+
+# kg extract lives with its library (kg.extract) and uses the helpers above.
+from kg.extract.cli import extract_command  # noqa: E402
+
+main.add_command(extract_command)
