@@ -176,11 +176,22 @@ class ActorTable:
             if span is None:
                 continue
             root = span.root
-            while root.dep_ in {"flat:name", "appos", "amod", "nmod"} and root.head is not root:
+            while root.dep_ in {"flat:name", "appos"} and root.head is not root:
                 root = root.head
             if root.dep_.startswith("nsubj"):
                 self.subjects.append((m.start, m.actor))
         self.subjects.sort()
+
+    def of_phrase(self, token: Any) -> str | None:
+        """The actor a noun phrase names: a mention in it, a person first ("le porte-parole du
+        Kremlin, Dmitri Peskov" is Peskov)."""
+        start, end = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+        own = self.at(token.idx, token.idx + len(token.text))
+        found = [m.actor for m in self.mentions if start <= m.start and m.end <= end]
+        persons = [a for a in [own, *found] if a and self.actors[a].label == "Person"]
+        others = [a for a in [own, *found] if a and self.actors[a].label != "Place"]
+        best = persons or others
+        return best[0] if best else None
 
     def last_subject(self, before: int) -> str | None:
         """The person last named as a subject before an offset: who "il" is."""

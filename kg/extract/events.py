@@ -47,6 +47,7 @@ class Event:
     definite: bool = False
     announcer: Any = None  # the commitment verb token that made it announced
     merged: int = 0
+    headline: bool = False  # named in a title line, told again in the body
 
     @property
     def confidence(self) -> float:
@@ -110,6 +111,16 @@ def _triggers_in(
         else:
             i += 1
     return found
+
+
+def _attributive(token: Any) -> bool:
+    """ "l'entretien téléphonique annoncé": a participle that describes a noun names no event."""
+    return (
+        token.pos_ in {"VERB", "ADJ"}
+        and "Part" in token.morph.get("VerbForm")
+        and token.dep_ in {"acl", "amod"}
+        and not any(c.dep_.startswith("aux") for c in token.children)
+    )
 
 
 def _modifier(token: Any, cues: dict[str, Any]) -> bool:
@@ -197,6 +208,31 @@ def _negated(token: Any, cues: dict[str, Any]) -> bool:
     return False
 
 
+_COMPLEMENTS = {"xcomp", "ccomp", "obj", "nsubj:pass", "acl", "csubj", "obl:arg", "nmod"}
+_ARTICLES = ("un", "une", "le", "la", "les", "des", "du")
+
+
+def _purpose(token: Any, phrases: list[str]) -> str | None:
+    """A purpose or a need just before the event word: "en vue d'un cessez-le-feu"."""
+    rel = token.idx - token.sent.start_char
+    words = token.sent.text[max(0, rel - 40) : rel].lower().replace("’", "'").replace("d'", "de ")
+    words = words.replace("l'", "le ").split()
+    while words and words[-1] in _ARTICLES:
+        words.pop()
+    text = " ".join(words)
+    return next((p for p in phrases if text.endswith(p)), None)
+
+
+def _cue_in_chain(token: Any, cues: list[str]) -> Any:
+    """The first word governing ``token`` through complements that is one of the cues."""
+    below = token
+    for above in _governors(token):
+        if below.dep_ in _COMPLEMENTS and _cue(above, cues):
+            return above
+        below = above
+    return None
+
+
 def _status(token: Any, cls: str, cues: dict[str, Any]) -> tuple[str, str, Any]:
     """The status of the event named at ``token``, the cue that gave it, and its announcer."""
     if _negated(token, cues):
@@ -204,30 +240,40 @@ def _status(token: Any, cls: str, cues: dict[str, Any]) -> tuple[str, str, Any]:
     if cls in cues["stative_classes"]:
         return "occurred", "a state the report takes as given", None
     status_cues: dict[str, list[str]] = cues["status"]
-    speech_act = cls in cues["speech_act_classes"]
-    rel = token.idx - token.sent.start_char
-    window = token.sent.text[max(0, rel - 40) : rel].lower().replace("’", "'").replace("d'", "de ")
+    if cls not in cues["speech_act_classes"]:
+        phrase = _purpose(token, cues["purpose_phrases"])
+        if phrase:
+            return "hoped", f'"{phrase}"', None
+        for status in ("demanded", "hoped"):
+            cue = _cue_in_chain(token, status_cues[status])
+            if cue is not None or (
+                status == "hoped" and any(a.lower_.startswith("espér") for a in _governors(token))
+            ):
+                return status, f'"{cue.text if cue is not None else "espérer"}"', None
     chain = [token, *_governors(token)]
     verb = _clause_verb(token)
     future = _is_future(verb) or any(_is_future(a) for a in chain[1:3] if a.pos_ in {"VERB", "AUX"})
-    commitment = set(cues["commitment_verbs"])
-    if not speech_act:
-        for phrase in status_cues["hoped"]:
-            if " " in phrase and phrase in window:
-                return "hoped", f'"{phrase}"', None
-        for a in chain[1:]:
-            for status in ("demanded", "hoped", "announced", "planned"):
-                if _cue(a, status_cues[status]) or (
-                    status == "hoped" and a.lower_.startswith("espér")
-                ):
-                    if status == "planned" and a.lemma_ == "aller" and not future:
-                        continue
-                    return status, f'"{a.text}"', None
-    for a in chain[1:]:
-        if future and a.lemma_.lower() in commitment:
-            return "announced", f'future said with "{a.text}"', a
-    if future:
-        return "planned", "future or conditional", None
+    planner = _cue_in_chain(token, status_cues["planned"])
+    if future or planner is not None:
+        said = _cue_in_chain(verb, cues["commitment_verbs"]) or _cue_in_chain(
+            token, cues["commitment_verbs"]
+        )
+        if said is not None:
+            return "announced", f'future said with "{said.text}"', said
+        reported = _cue_in_chain(verb, cues["reporting_verbs"]) or _cue_in_chain(
+            token, cues["reporting_verbs"]
+        )
+        if reported is not None:
+            return "announced", f'future reported with "{reported.text}"', None
+        return (
+            "planned",
+            f'"{planner.text}"' if planner is not None else "future or conditional",
+            None,
+        )
+    if cls not in cues["speech_act_classes"]:
+        ready = _cue_in_chain(token, status_cues["announced"])
+        if ready is not None:
+            return "announced", f'"{ready.text}"', None
     return "occurred", "past or present indicative", None
 
 
@@ -396,7 +442,7 @@ def find_events(
         tokens_of: dict[int, Any] = {}
         for first, last, cls in _triggers_in(sent, triggers, skip):
             token = doc[first]
-            if _modifier(token, cues):
+            if _modifier(token, cues) or _attributive(token):
                 continue
             status, cue, announcer = _status(token, cls, cues)
             start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)
@@ -413,8 +459,76 @@ def find_events(
         for ev in found:
             _quote(ev, tokens_of[id(ev)], table)
         events += _announcements(found, tokens_of, roles, published)
+        events += _intents(sent, number, found, roles, cues, published)
+        if _headline(sent):
+            for ev in found:
+                ev.headline = True
         events += found
     return _merge(events)
+
+
+def _headline(sent: Any) -> bool:
+    """A title line: alone on its line, short, with no closing full stop."""
+    text = sent.text.strip()
+    doc_text = sent.doc.text
+    alone = (sent.start_char == 0 or doc_text[sent.start_char - 1] == "\n") and (
+        sent.end_char >= len(doc_text.rstrip())
+        or "\n" in doc_text[sent.end_char - 1 : sent.end_char + 1]
+    )
+    return alone and len(text.split()) <= 16 and not text.endswith((".", "!", "?", "…"))
+
+
+def _intents(
+    sent: Any,
+    number: int,
+    found: list[Event],
+    roles: _Roles,
+    cues: dict[str, Any],
+    published: dt.date,
+) -> list[Event]:
+    """ "Poutine a affirmé que la Russie était disposée à travailler ...": a stated readiness to
+    talk, an Announcement (CAMEO 036), even when no event word follows."""
+    made = []
+    ready = cues["status"]["announced"]
+    for token in sent:
+        if token.pos_ != "VERB" or not _cue(token, cues["commitment_verbs"]):
+            continue
+        if any(e.cls == "Announcement" and e.start <= token.idx < e.end for e in found):
+            continue
+        said = [c for c in token.children if c.dep_ in {"ccomp", "xcomp", "parataxis"}]
+        if not any(_cue(t, ready) for c in said for t in c.subtree):
+            continue
+        start, end = token.idx, max(t.idx + len(t.text) for c in said for t in c.subtree)
+        ann = Event(
+            "Announcement",
+            start,
+            end,
+            number,
+            "occurred",
+            f'readiness said with "{token.text}"',
+            (start, end),
+        )
+        for child in token.children:
+            if child.dep_ == "nsubj":
+                actor = roles.table.of_phrase(child)
+                if actor:
+                    ann.add_role("HAS_INITIATOR", actor)
+                    mention = [
+                        m.start
+                        for m in roles.table.mentions
+                        if m.actor == actor and sent.start_char <= m.start < token.idx
+                    ]
+                    if mention:
+                        ann.quote = (min(mention), end)
+        ann.date = DateMention(
+            -1,
+            -1,
+            published.isoformat(),
+            "day",
+            f"No date for the statement: the publication date {published.isoformat()}.",
+        )
+        made.append(ann)
+    return made
 
 
 def _owner(at: int, found: list[Event], tokens_of: dict[int, Any], doc: Any) -> Event:
@@ -607,8 +721,25 @@ def _same(a: Event, b: Event) -> bool:
 
 
 def _merge(events: list[Event]) -> list[Event]:
+    """One event per fact: later mentions join the first; a title's events join the body's."""
+    body = [e for e in events if not e.headline]
+    for title in (e for e in events if e.headline):
+        twin = next(
+            (
+                b
+                for b in body
+                if b.cls == title.cls
+                and (set(b.actors()) & set(title.actors()) or not title.actors())
+            ),
+            None,
+        )
+        if twin is not None:
+            for role, ids in title.roles.items():
+                for a in ids:
+                    twin.add_role(role, a)
+            twin.merged += 1
     kept: list[Event] = []
-    for ev in sorted(events, key=lambda e: e.start):
+    for ev in sorted(body, key=lambda e: e.start):
         twin = next((k for k in reversed(kept) if _same(k, ev)), None)
         if twin is None:
             kept.append(ev)

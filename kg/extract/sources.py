@@ -132,13 +132,16 @@ def find_sources(doc: Any, table: ActorTable, published: dt.date) -> list[Source
                 subjects = [c for c in token.children if c.dep_ == "nsubj"]
                 speaks = any(c.dep_ in {"ccomp", "parataxis"} for c in token.children) or (
                     token.i + 1 < len(doc)
-                    and any(t.lower_ in {"que", "qu'"} for t in doc[token.i + 1 : token.i + 6])
+                    and any(
+                        t.lower_ in {"que", "qu'"}
+                        for t in doc[token.i + 1 : min(token.i + 16, sent.end)]
+                    )
                 )
                 for subject in subjects:
                     inverted = subject.i > token.i or subject.text.startswith("-")
                     if not (inverted or speaks):
                         continue
-                    author = table.at(subject.idx, subject.idx + len(subject.text))
+                    author = table.of_phrase(subject)
                     if author is None and subject.lower_ in _PRONOUNS:
                         author = table.last_subject(subject.idx)
                     if author is None or table.actors[author].label == "Place":
