@@ -12,6 +12,7 @@ import csv
 import functools
 import io
 import json
+import signal
 import sys
 import tempfile
 import time
@@ -798,10 +799,22 @@ def stats(
     metavar="DIR",
     help="Write the ontology's HTML documentation (index.html, kg.ttl) into DIR.",
 )
+@click.option(
+    "--guide",
+    "browser_guide",
+    is_flag=True,
+    help="Print the Neo4j Browser guide to the query library (cypher/guide.html).",
+)
 @format_option("table", "json", default="table")
 @_fail_cleanly
 def schema(
-    shacl: bool, ddl: bool, grass: bool, neo4j: bool, html_dir: Path | None, fmt: str
+    shacl: bool,
+    ddl: bool,
+    grass: bool,
+    neo4j: bool,
+    html_dir: Path | None,
+    browser_guide: bool,
+    fmt: str,
 ) -> None:
     """Show what the ontology defines: labels, relationship types and their endpoints.
 
@@ -828,6 +841,11 @@ def schema(
         from kg.browser import grass as grass_text
 
         click.echo(grass_text(), nl=False)
+        return
+    if browser_guide:
+        from kg.browser import guide
+
+        click.echo(guide(), nl=False)
         return
     if ddl:
         from kg.stores.ladybug import schema_statements
@@ -1152,21 +1170,29 @@ def sparql_serve(
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-sparql-")))
             folder = folder / "store"
         quads = load_folder(graph, folder)
+        # A SIGTERM (a service manager, kill) stops the server as Ctrl-C does, never orphaning it.
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+        stack.callback(signal.signal, signal.SIGTERM, previous)
         server = stack.enter_context(SparqlServer(folder, host, port))
-        if not is_loopback(host):
-            click.echo(
-                f"Warning: listening on {host}, not loopback: whoever reaches it can query the graph.",
-                err=True,
-            )
-        if fmt == "json":
-            note = {"endpoint": server.url, "quads": quads, "data": str(folder), "read_only": True}
-            click.echo(json.dumps(note))
-        else:
-            click.echo(
-                f"SPARQL endpoint: {server.url} (read-only, {quads} quads). Ctrl-C stops it."
-            )
-        sys.stdout.flush()
         try:
+            if not is_loopback(host):
+                click.echo(
+                    f"Warning: listening on {host}, not loopback: whoever reaches it can query the graph.",
+                    err=True,
+                )
+            if fmt == "json":
+                note = {
+                    "endpoint": server.url,
+                    "quads": quads,
+                    "data": str(folder),
+                    "read_only": True,
+                }
+                click.echo(json.dumps(note))
+            else:
+                click.echo(
+                    f"SPARQL endpoint: {server.url} (read-only, {quads} quads). Ctrl-C stops it."
+                )
+            sys.stdout.flush()
             code = server.wait()
         except KeyboardInterrupt:
             server.stop()

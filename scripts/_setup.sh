@@ -16,3 +16,17 @@ kg_setup() {
     echo "Installing kg${extras:+ with $extras extras} into $VIRTUAL_ENV ..." >&2
     python -m pip install --quiet --disable-pip-version-check -e "$spec"
 }
+
+# Chromium for the Neo4j Browser tests (Debian's package): installed when it is missing and we
+# are root with apt-get; otherwise one line says how to get it (the tests fail under CI without it).
+kg_chromium() {
+    if [ -n "${KG_CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1; then
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Chromium (Debian package chromium) for the Neo4j Browser tests ..." >&2
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "Chromium is missing: the Neo4j Browser tests need it (sudo apt-get install chromium, or set KG_CHROMIUM)." >&2
+    fi
+}

@@ -42,8 +42,9 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_generated_files_are_current():
-    from kg.browser import grass
+    from kg.browser import grass, guide
     from kg.shacl import shapes_turtle
 
     assert (ontology_dir() / "kg.grass").read_text(encoding="utf-8") == grass()
+    assert (cypher_dir() / "guide.html").read_text(encoding="utf-8") == guide()
     assert (ontology_dir() / "shapes.ttl").read_text(encoding="utf-8") == shapes_turtle()

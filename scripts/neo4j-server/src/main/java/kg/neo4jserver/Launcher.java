@@ -27,6 +27,8 @@ import org.neo4j.driver.exceptions.AuthenticationException;
 import org.neo4j.driver.summary.ResultSummary;
 import org.neo4j.server.CommunityBootstrapper;
 
+import kg.neo4jserver.guides.GuideFiles;
+
 /**
  * Starts a Neo4j Community server (Bolt + HTTP on loopback, auth on) for development and tests,
  * or runs a neo4j-admin command in-process. Driven by scripts/neo4j; see README.md.
@@ -105,6 +107,9 @@ public final class Launcher {
         overrides.put("server.http.advertised_address", "127.0.0.1:" + httpPort);
         overrides.put("server.https.enabled", "false");
         overrides.put("dbms.security.auth_enabled", "true");
+
+        // Read by kg.neo4jserver.guides.GuideFiles, the extension that serves kg's Browser guide.
+        System.setProperty(GuideFiles.FOLDER_PROPERTY, home.resolve("guides").toString());
 
         CommunityBootstrapper bootstrapper = new CommunityBootstrapper();
         int rc = bootstrapper.start(home, confFile, overrides, false, true);
