@@ -456,3 +456,18 @@ def test_score_table_is_the_twin_of_the_json(tmp_path):
         "event",
         "attributions",
     ]
+
+
+def test_a_speaker_closing_the_sentence_is_a_source_not_an_announcement(tmp_path):
+    data = draft_of(
+        tmp_path,
+        "Marco Rubio s'est entretenu mardi avec le Premier ministre qatari à Doha, a annoncé le département d'État.",
+        "2025-06-04",
+    )
+    statement = one(data, "OfficialStatement")
+    assert authored(data, statement) == {"United States Department of State"}
+    assert not nodes_of(data, "Announcement")
+    call = one(data, "Call")
+    assert call["links"]["ACCORDING_TO"] == statement["id"]
+    assert names(data, call["links"]["HAS_PARTICIPANT"]) == {"Qatar"}
+    assert {n["name"] for n in nodes_of(data, "Place")} == {"Doha"}  # "à Doha": the city

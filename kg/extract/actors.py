@@ -92,6 +92,7 @@ class Gazetteer:
         self.entries: dict[str, _Entry] = {}
         self.surfaces: dict[str, str] = {}  # surface form -> entry id
         self.demonyms: dict[str, str] = {}  # adjective -> country entry id
+        self.capitals: set[str] = set()  # names that stand for a country, or are a city
         cues = load_cues()
         kinds = [*ont.actor_labels, "Place"]
         if graph is not None:
@@ -117,7 +118,13 @@ class Gazetteer:
                 self.surfaces.setdefault(other, cid)
             self.surfaces.setdefault(country["fr"], cid)
             for adj in country["adj"]:
-                self.demonyms[adj] = cid
+                # Every gender and number: "israélien" gives "israéliennes" too.
+                forms = {adj, adj + "s", adj + "e", adj + "es"}
+                if adj.endswith("ien"):
+                    forms |= {adj + "ne", adj + "nes"}
+                for form in forms:
+                    self.demonyms.setdefault(form, cid)
+            self.capitals.update(country["other"])
         for surface, org in cues["organisations"].items():
             oid = self._known_id(org["name"], surface) or slug(org["name"])
             if oid not in self.entries:
@@ -149,7 +156,11 @@ class Gazetteer:
         for form in forms:
             first, rest = form[0], re.escape(form[1:])
             # A lower-case alias ("le chef du Kremlin") may open a sentence.
-            head = f"[{first}{first.upper()}]" if first.islower() else re.escape(first)
+            # An organisation's name may lose its capital ("le département d'État").
+            both = first.islower() or (
+                " " in form and self.entries[self.surfaces[form]].label == "Organisation"
+            )
+            head = f"[{first.lower()}{first.upper()}]" if both else re.escape(first)
             alternatives.append(head + rest)
         return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 
@@ -286,6 +297,14 @@ def find_actors(doc: Any, text: str, gaz: Gazetteer) -> ActorTable:
             if entry.known
             else "kg's list of countries and organisations"
         )
+        if m.group(0) in gaz.capitals and text[max(0, m.start() - 2) : m.start()] == "à ":
+            # "à Doha" is the city, where "Moscou a exigé" is the country.
+            name = m.group(0)
+            place = Actor(
+                slug(name), "Place", name, 0.7, 'a capital after "à"', properties={"label_fr": name}
+            )
+            table.add(place, m.start(), m.end(), name)
+            continue
         table.add(
             _from_entry(entry, 0.9 if entry.known else 0.85, cue), m.start(), m.end(), m.group(0)
         )

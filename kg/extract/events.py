@@ -20,7 +20,7 @@ from kg.extract.cues import event_triggers, lemma_key, load_cues
 from kg.extract.dates import DateMention, find_dates, find_times
 from kg.ontology import Ontology
 
-__all__ = ["Event", "find_events"]
+__all__ = ["Event", "find_events", "inverted"]
 
 _PRONOUNS = {"il", "elle", "-il", "-elle"}
 _DEFINITE = {"le", "la", "l'", "l’", "ce", "cette", "cet"}
@@ -111,6 +111,28 @@ def _triggers_in(
         else:
             i += 1
     return found
+
+
+def _attribution(token: Any, cues: dict[str, Any]) -> bool:
+    """ "..., a annoncé le département d'État": a reporting verb with its subject after it gives
+    the source of the sentence, not an event."""
+    if token.pos_ != "VERB" or token.lemma_.lower() not in cues["reporting_verbs"]:
+        return False
+    return inverted(token) or any(
+        c.dep_ == "nsubj" and (c.i > token.i or c.text.startswith("-")) for c in token.children
+    )
+
+
+def inverted(token: Any) -> bool:
+    """A reporting verb after a comma that ends its sentence with its speaker: ", a annoncé le
+    département d'État", ", a-t-il écrit sur X" (the tagger often misses the inverted subject)."""
+    before = token.i - 1
+    while before >= token.sent.start and (
+        token.doc[before].pos_ == "AUX" or token.doc[before].text.startswith("-")
+    ):
+        before -= 1
+    rest = [t for t in token.doc[token.i + 1 : token.sent.end] if not t.is_punct and not t.is_space]
+    return before >= token.sent.start and token.doc[before].text == "," and 0 < len(rest) <= 8
 
 
 def _attributive(token: Any) -> bool:
@@ -208,7 +230,9 @@ def _negated(token: Any, cues: dict[str, Any]) -> bool:
     return False
 
 
-_COMPLEMENTS = {"xcomp", "ccomp", "obj", "nsubj:pass", "acl", "csubj", "obl:arg", "nmod"}
+# How an event word may hang under the word that gives it a status ("les négociations doivent
+# reprendre": the subject of a modal verb).
+_COMPLEMENTS = {"xcomp", "ccomp", "obj", "nsubj", "nsubj:pass", "acl", "csubj", "obl:arg", "nmod"}
 _ARTICLES = ("un", "une", "le", "la", "les", "des", "du")
 
 
@@ -388,6 +412,10 @@ def _roles(ev: Event, token: Any, roles: _Roles, cues: dict[str, Any]) -> None:
         # "les États-Unis étaient prêts à poursuivre leurs efforts de médiation": the subject
         # of the nearest clause above speaks the offer.
         for above in _ancestors(token, 4):
+            if above.pos_ == "VERB" and any(
+                k[0] in _words(above) for k in event_triggers(roles.ont)
+            ):
+                break  # "a rejeté la proposition": the subject rejects, it does not propose
             found = [a for c in above.children if c.dep_ == "nsubj" for a in roles.of(c)]
             if found:
                 subjects += found
@@ -442,7 +470,7 @@ def find_events(
         tokens_of: dict[int, Any] = {}
         for first, last, cls in _triggers_in(sent, triggers, skip):
             token = doc[first]
-            if _modifier(token, cues) or _attributive(token):
+            if _modifier(token, cues) or _attributive(token) or _attribution(token, cues):
                 continue
             status, cue, announcer = _status(token, cls, cues)
             start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)

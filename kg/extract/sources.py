@@ -17,6 +17,7 @@ from typing import Any
 from kg.extract.actors import ActorTable
 from kg.extract.cues import load_cues
 from kg.extract.dates import find_dates
+from kg.extract.events import inverted as closes_with_speaker
 
 __all__ = ["Source", "find_sources"]
 
@@ -130,6 +131,11 @@ def find_sources(doc: Any, table: ActorTable, published: dt.date) -> list[Source
                 if token.pos_ != "VERB" or token.lemma_.lower() not in reporting:
                     continue
                 subjects = [c for c in token.children if c.dep_ == "nsubj"]
+                if closes_with_speaker(token) and not any(c.i > token.i for c in subjects):
+                    # ", a annoncé le département d'État": the speaker closes the sentence.
+                    subjects += [
+                        t for t in doc[token.i + 1 : sent.end] if t.pos_ in {"NOUN", "PROPN"}
+                    ][:1]
                 speaks = any(c.dep_ in {"ccomp", "parataxis"} for c in token.children) or (
                     token.i + 1 < len(doc)
                     and any(
