@@ -46,6 +46,7 @@ __all__ = [
 
 DEFAULT_BIND = "127.0.0.1:7878"
 _STORE_MARKER = ".kg-sparql-store"  # marks a --data folder kg filled, so kg may empty it again
+_SERVED_BY = "kg-sparql.pid"  # the process serving a folder, so a reload never pulls it away
 
 
 def parse_bind(bind: str) -> tuple[str, int]:
@@ -88,6 +89,16 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def _check_free(host: str, port: int) -> None:
+    """Refuse a port something listens on: the check that the server answers would ask that."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise KGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def oxigraph_binary() -> str:
     """The path of the ``oxigraph`` server binary: beside this Python first, else on the PATH.
 
@@ -120,6 +131,9 @@ def load_folder(graph: Graph, folder: Path) -> int:
             raise KGError(f"{folder} is a file, not a folder for the SPARQL store")
         if any(folder.iterdir()) and not marker.is_file():
             raise KGError(f"{folder} holds files kg did not put there; give an empty or new folder")
+        pid = _serving_pid(folder)
+        if pid is not None:
+            raise KGError(f"{folder} is being served by process {pid}; stop it first (Ctrl-C)")
         shutil.rmtree(folder)
     try:
         folder.mkdir(parents=True)
@@ -130,6 +144,16 @@ def load_folder(graph: Graph, folder: Path) -> int:
     count: int = len(store)
     del store  # the server opens the folder once pyoxigraph lets go of it
     return count
+
+
+def _serving_pid(folder: Path) -> int | None:
+    """The live process that serves ``folder``, from its pid file."""
+    try:
+        pid = int((folder / _SERVED_BY).read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
 
 
 @dataclass
@@ -165,6 +189,8 @@ class SparqlServer:
         """
         if self.port == 0:
             self.port = free_port(self.host)
+        else:
+            _check_free(self.host, self.port)
         command = [
             oxigraph_binary(),
             "serve-read-only",
@@ -175,6 +201,7 @@ class SparqlServer:
         ]
         if self.timeout_s:
             command += ["--timeout-s", str(self.timeout_s)]
+        (self.folder / _SERVED_BY).write_text(f"{os.getpid()}\n")
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - open while the server runs
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log
@@ -213,6 +240,7 @@ class SparqlServer:
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 10 s)."""
         process, self.process = self.process, None
+        (self.folder / _SERVED_BY).unlink(missing_ok=True)
         if process is None:
             if self._log is not None:
                 self._log.close()
