@@ -1025,8 +1025,21 @@ def run_bench(
     if neo4j is None:
         neo4j = Neo4jConfig.configured()
     sizes = [] if only == "import" else sizes
-    import_sizes = [] if only == "facts" else (import_sizes or [])
+    import_sizes = [] if only in ("facts", "sparql") else (import_sizes or [])
     steps: list[Step] = []
+    if only == "sparql":
+        from kg.sparql.bench import sparql_part
+
+        for size in sizes:
+            corpus = str(ensure_corpus(cache, size))
+            base = work / str(size)
+            shutil.rmtree(base, ignore_errors=True)
+            base.mkdir(parents=True)
+            db = str(base / "kg.lbug")
+            loaded = _run_step("load_ladybug", {"corpus": corpus, "db": db}, size, steps)
+            _queries(steps, size, db, repeat, "failed" not in loaded.result, False, query_timeout)
+            sparql_part(steps, size, db, base, loaded, repeat, query_timeout)
+        return _summary(steps, sizes, False)
     for size in sizes:
         corpus = str(ensure_corpus(cache, size))
         base = work / str(size)
@@ -1110,6 +1123,9 @@ def run_bench(
             if neo4j and not neo4j_ok:
                 steps.append(Step(size, "queries_neo4j", why, 0))
             _queries(steps, size, db, repeat, lbug_ok, neo4j_ok, query_timeout)
+            from kg.sparql.bench import sparql_part
+
+            sparql_part(steps, size, db, base, loaded, repeat, query_timeout)
         if neo4j:  # last: it adds the article to the database the corpus is in
             if "failed" in neo_loaded.result:
                 why = {"failed": "the corpus load failed"}
@@ -1555,7 +1571,18 @@ def _table_rows(summary: dict[str, Any]) -> list[list[str]]:
         for step in failed:
             if step["size"] == size:
                 add(size, f"{step['step']}: FAILED ({step['failed']})", None, "", "", "", None)
-        for engine in ("ladybug", "neo4j"):
+        sparql = by.get((size, "sparql_load"))
+        if sparql:
+            add(
+                size,
+                "load sparql endpoint (store share)",
+                sparql["seconds"],
+                _rate(sparql["quads"], sparql["seconds"]) + " quads",
+                f"read store {sparql['read_seconds']:.2f}s",
+                "",
+                sparql["rss_mb"],
+            )
+        for engine in ("ladybug", "neo4j", "sparql"):
             step = by.get((size, f"queries_{engine}"))
             if step:
                 queries = step["queries"]
@@ -1710,6 +1737,8 @@ def render_table(summary: dict[str, Any]) -> str:
 
 
 def _child(name: str, context: str) -> int:
+    if name.startswith("sparql_"):
+        import kg.sparql.bench  # noqa: F401 - registers the SPARQL steps
     ctx = json.loads(context)
     result = STEPS[name](ctx)
     payload = {"result": result, "rss_mb": _peak_mb()}
@@ -1737,7 +1766,9 @@ def main(argv: list[str] | None = None) -> int:
         help="rows per generated GDELT file imported, comma-separated",
     )
     parser.add_argument(
-        "--only", choices=("facts", "import"), help="run one part: the facts corpora or the imports"
+        "--only",
+        choices=("facts", "import", "sparql"),
+        help="run one part: the facts corpora, the imports, or the SPARQL endpoint (load + queries)",
     )
     parser.add_argument("--json", type=Path, default=None, help="write every figure to this file")
     parser.add_argument("--cache", type=Path, default=None, help="corpus cache [~/.cache/kg/bench]")

@@ -16,6 +16,7 @@ updates (``/update``: 403). It listens on loopback unless told otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import shutil
@@ -87,6 +88,17 @@ def free_port(host: str = "127.0.0.1") -> int:
         sock.bind((host, 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def _die_with_parent() -> None:
+    """In the server's process (Linux): be sent SIGTERM when kg's process dies, even by SIGKILL
+    (a bench step stopped at its time limit), so no server outlives the command that started it."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _check_free(host: str, port: int) -> None:
@@ -204,7 +216,11 @@ class SparqlServer:
         (self.folder / _SERVED_BY).write_text(f"{os.getpid()}\n")
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - open while the server runs
         self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=self._log,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
