@@ -471,3 +471,24 @@ def test_a_speaker_closing_the_sentence_is_a_source_not_an_announcement(tmp_path
     assert call["links"]["ACCORDING_TO"] == statement["id"]
     assert names(data, call["links"]["HAS_PARTICIPANT"]) == {"Qatar"}
     assert {n["name"] for n in nodes_of(data, "Place")} == {"Doha"}  # "à Doha": the city
+
+
+@pytest.mark.neo4j
+def test_known_actors_from_neo4j(tmp_path, neo4j_store, neo4j_config):
+    from kg.grow import load_documents
+
+    load_documents(neo4j_store, [ARTICLE_FACTS])
+    text = tmp_path / "report.txt"
+    text.write_text(
+        "Le chef de la diplomatie russe a appelé mardi Marco Rubio.\n", encoding="utf-8"
+    )
+    out = tmp_path / "draft.facts.yaml"
+    args = ["extract", str(text), "--published", "2025-05-20", "-o", str(out)]
+    args += ["--uri", neo4j_config.uri, "--user", neo4j_config.username]
+    args += ["--database", neo4j_config.database]
+    result = CliRunner().invoke(main, args, env={"NEO4J_PASSWORD": neo4j_config.password})
+    assert result.exit_code == 0, result.output
+    call = next(n for n in read_facts_file(out).nodes.values() if n.label == "Call")
+    assert call.properties["status"] == "occurred"
+    roles = {(e.type, e.target) for e in read_facts_file(out).edges.values() if e.source == call.id}
+    assert {("HAS_INITIATOR", "sergey-lavrov"), ("HAS_PARTICIPANT", "marco-rubio")} <= roles
