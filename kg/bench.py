@@ -47,6 +47,10 @@ cached like the corpora) and imported:
 COPY, peak RSS under 2 GiB, at least 0.5x the raw CREATE's rate). A step that measures what a
 failed step made is reported FAILED, never measured.
 
+``--only sparql`` loads each corpus into LadybugDB, times every ``cypher/`` query there, then
+loads it into a SPARQL endpoint's store and times every ``sparql/`` twin over HTTP, with the same
+parameters (:mod:`kg.sparql.bench`).
+
 The queries' parameters default to the article's ids; on a corpus they are taken from the store
 (:func:`corpus_parameters`): the smallest Person id (``actor_timeline``), the two largest
 (``shortest_path``, see :func:`corpus_parameters` why), the smallest Negotiation, Conflict, Demand and Call
@@ -1123,9 +1127,6 @@ def run_bench(
             if neo4j and not neo4j_ok:
                 steps.append(Step(size, "queries_neo4j", why, 0))
             _queries(steps, size, db, repeat, lbug_ok, neo4j_ok, query_timeout)
-            from kg.sparql.bench import sparql_part
-
-            sparql_part(steps, size, db, base, loaded, repeat, query_timeout)
         if neo4j:  # last: it adds the article to the database the corpus is in
             if "failed" in neo_loaded.result:
                 why = {"failed": "the corpus load failed"}
@@ -1768,7 +1769,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         choices=("facts", "import", "sparql"),
-        help="run one part: the facts corpora, the imports, or the SPARQL endpoint (load + queries)",
+        help="run one part: the facts corpora, the imports, or the SPARQL endpoint (its load and"
+        " every sparql/ query beside its cypher/ twin on LadybugDB)",
     )
     parser.add_argument("--json", type=Path, default=None, help="write every figure to this file")
     parser.add_argument("--cache", type=Path, default=None, help="corpus cache [~/.cache/kg/bench]")
