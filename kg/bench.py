@@ -1739,7 +1739,12 @@ def render_table(summary: dict[str, Any]) -> str:
 
 def _child(name: str, context: str) -> int:
     if name.startswith("sparql_"):
-        import kg.sparql.bench  # noqa: F401 - registers the SPARQL steps
+        # kg.sparql.bench registers its steps in the module kg.bench, which is not this one
+        # when the step runs as `python -m kg.bench` (then this is __main__).
+        import kg.bench
+        import kg.sparql.bench
+
+        STEPS.update(kg.bench.STEPS)
     ctx = json.loads(context)
     result = STEPS[name](ctx)
     payload = {"result": result, "rss_mb": _peak_mb()}
