@@ -492,3 +492,19 @@ def test_known_actors_from_neo4j(tmp_path, neo4j_store, neo4j_config):
     assert call.properties["status"] == "occurred"
     roles = {(e.type, e.target) for e in read_facts_file(out).edges.values() if e.source == call.id}
     assert {("HAS_INITIATOR", "sergey-lavrov"), ("HAS_PARTICIPANT", "marco-rubio")} <= roles
+
+
+def test_right_after_takes_the_day_of_the_event_told_before(tmp_path):
+    data = draft_of(
+        tmp_path,
+        "Marco Rubio a appelé lundi Sergueï Lavrov. Aussitôt après, Donald Trump s'est entretenu avec Keir Starmer.",
+        "2025-05-20",
+    )
+    dates = {
+        n["quote"].split()[0]: (n["date"], n["date_resolution"]) for n in nodes_of(data, "Call")
+    }
+    assert dates["Marco"][0] == "2025-05-19"
+    assert dates["Donald"] == (
+        "2025-05-19",
+        '"aussitôt après" the Call told before it, of 2025-05-19: 2025-05-19.',
+    )

@@ -48,6 +48,7 @@ class Event:
     announcer: Any = None  # the commitment verb token that made it announced
     merged: int = 0
     headline: bool = False  # named in a title line, told again in the body
+    right_after: str | None = None  # "aussitôt après": dated by the event told before it
 
     @property
     def confidence(self) -> float:
@@ -492,7 +493,31 @@ def find_events(
             for ev in found:
                 ev.headline = True
         events += found
-    return _merge(events)
+    kept = _merge(events)
+    _date_from_previous(kept)
+    return kept
+
+
+def _date_from_previous(events: list[Event]) -> None:
+    """ "Aussitôt après, Trump s'est entretenu avec Zelensky": the day of the event told before."""
+    for i, ev in enumerate(events):
+        if ev.date is not None or ev.right_after is None:
+            continue
+        before = [
+            e
+            for e in events[:i]
+            if e.date is not None and e.date.start >= 0 and e.cls != "Announcement"
+        ]
+        if before:
+            d = before[-1].date
+            assert d is not None
+            ev.date = DateMention(
+                -1,
+                -1,
+                d.date,
+                d.precision,
+                f'"{ev.right_after}" the {before[-1].cls} told before it, of {d.date}: {d.date}.',
+            )
 
 
 def _headline(sent: Any) -> bool:
@@ -599,9 +624,12 @@ def _dates(
             return _owner(base + d.start, found, tokens_of, sent.doc)
 
         mine = [d for d in dates if owner(d) is ev]
+        after = next((p for p in cues["dates"]["right_after"] if p in text.lower()), None)
         if mine:
             ev.date = min(mine, key=lambda d: abs(ev.start - (base + d.start)))
             ev.date_offset = base
+        elif after is not None and ev.status in {"occurred", "not_reached"}:
+            ev.right_after = after
         elif ev.cls in cues["speech_act_classes"] and ev.status == "occurred":
             ev.date = DateMention(
                 -1,
