@@ -1018,6 +1018,7 @@ def run_bench(
     query_timeout: float = 600,
     import_sizes: list[int] | None = None,
     only: str | None = None,
+    extract_words: list[int] | None = None,
 ) -> dict[str, Any]:
     """Measure every step at every size; the figures as a JSON-ready dict.
 
@@ -1031,6 +1032,11 @@ def run_bench(
     sizes = [] if only == "import" else sizes
     import_sizes = [] if only in ("facts", "sparql") else (import_sizes or [])
     steps: list[Step] = []
+    if only == "extract":
+        from kg.extract.bench import extract_part
+
+        extract_part(steps, work / "extract", extract_words or [1000], repeat)
+        return _summary(steps, [], False)
     if only == "sparql":
         from kg.sparql.bench import sparql_part
 
@@ -1704,6 +1710,12 @@ def render_table(summary: dict[str, Any]) -> str:
     lines: list[str] = []
     if summary["sizes"]:
         lines += _markdown(header, _table_rows(summary))
+    if any(step["step"].startswith("extract_") for step in summary["steps"]):
+        from kg.extract.bench import extract_rows
+
+        lines += _markdown(
+            ["kg extract", "seconds", "throughput", "target", "peak RSS MB"], extract_rows(summary)
+        )
     if summary.get("imports"):
         if lines:
             lines.append("")
@@ -1738,10 +1750,11 @@ def render_table(summary: dict[str, Any]) -> str:
 
 
 def _child(name: str, context: str) -> int:
-    if name.startswith("sparql_"):
-        # kg.sparql.bench registers its steps in the module kg.bench, which is not this one
-        # when the step runs as `python -m kg.bench` (then this is __main__).
+    if name.startswith(("sparql_", "extract_")):
+        # kg.sparql.bench and kg.extract.bench register their steps in the module kg.bench,
+        # which is not this one when the step runs as `python -m kg.bench` (then this is __main__).
         import kg.bench
+        import kg.extract.bench
         import kg.sparql.bench
 
         STEPS.update(kg.bench.STEPS)
@@ -1773,9 +1786,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("facts", "import", "sparql"),
-        help="run one part: the facts corpora, the imports, or the SPARQL endpoint (its load and"
-        " every sparql/ query beside its cypher/ twin on LadybugDB)",
+        choices=("facts", "import", "sparql", "extract"),
+        help="run one part: the facts corpora, the imports, the SPARQL endpoint (its load and"
+        " every sparql/ query beside its cypher/ twin on LadybugDB), or kg extract (the model's"
+        " load, texts of --extract-words words, a folder of reports)",
+    )
+    parser.add_argument(
+        "--extract-words",
+        default="1000,5000",
+        help="words of the French texts --only extract drafts, comma-separated",
     )
     parser.add_argument("--json", type=Path, default=None, help="write every figure to this file")
     parser.add_argument("--cache", type=Path, default=None, help="corpus cache [~/.cache/kg/bench]")
@@ -1806,9 +1825,11 @@ def main(argv: list[str] | None = None) -> int:
         return _child(args.step, args.context)
     sizes: list[int] = []
     import_sizes: list[int] = []
+    extract_words: list[int] = []
     for option, value, into in (
         ("--sizes", args.sizes, sizes),
         ("--import-sizes", args.import_sizes, import_sizes),
+        ("--extract-words", args.extract_words, extract_words),
     ):
         try:
             into += [int(s.replace("_", "")) for s in value.split(",") if s.strip()]
@@ -1836,6 +1857,7 @@ def main(argv: list[str] | None = None) -> int:
                 query_timeout=args.query_timeout,
                 import_sizes=import_sizes,
                 only=args.only,
+                extract_words=extract_words,
             )
         except KGError as exc:
             print(f"Error: {exc}", file=sys.stderr)

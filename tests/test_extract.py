@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -405,19 +404,41 @@ def test_a_folder_is_drafted_with_the_model_loaded_once(tmp_path):
         load_facts(draft)
 
 
-def test_a_thousand_words_in_under_two_seconds_after_the_model_is_loaded(tmp_path):
-    load_model()
-    paragraphs = [
-        (path.read_text(encoding="utf-8"))
-        for path in [DATA / "article.txt", *sorted(FOLLOWUPS.glob("*.txt"))]
-    ]
-    text = ""
-    while len(text.split()) < 1000:
-        text += "\n".join(paragraphs) + "\n"
-    text = " ".join(text.split(" ")[:1000]) + "\n"
-    started = time.perf_counter()
-    extract_text(text, tmp_path / "long.txt", SATURDAY)
-    assert time.perf_counter() - started < 2.0
+def test_the_bench_times_the_model_a_thousand_words_and_a_folder(tmp_path, capsys):
+    # The speed target (1,000 words under 2 s after the load) is a bench figure, not a timed
+    # test: scripts/bench --only extract prints it; here its rows must all be measured.
+    from kg.bench import render_table, run_bench
+
+    summary = run_bench(
+        [], tmp_path / "cache", tmp_path, repeat=1, only="extract", extract_words=[1000]
+    )
+    table = render_table(summary)
+    with capsys.disabled():
+        print("\n" + table)
+    steps = {s["step"]: s for s in summary["steps"]}
+    assert set(steps) == {"extract_model", "extract_text", "extract_folder"}
+    assert not [s for s in summary["steps"] if "failed" in s], table
+    assert 1000 <= steps["extract_text"]["words"] < 1100
+    assert steps["extract_folder"]["texts"] == 4
+    assert "FAILED" not in table and "draft 1," in table and "model loaded once" in table
+
+
+def test_a_long_text_whose_sources_repeat_drafts_valid_cites(tmp_path):
+    # The reports one after the other, five times over: a speaker cited in one sentence is the
+    # same source as in an earlier one, and the citing source points at that one.
+    from kg.extract.bench import french_text
+
+    text = french_text(5000)
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    draft = extract_text(text, path, dt.date(2025, 5, 20))
+    ids = {n["id"] for n in draft.data["nodes"]}
+    cited = [n["links"]["CITES"] for n in draft.data["nodes"] if "CITES" in n.get("links", {})]
+    assert cited and set(cited) <= ids
+    out = tmp_path / "long.facts.yaml"
+    out.write_text(draft.yaml, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(out)])
+    assert result.exit_code == 0, result.output
 
 
 # ------------------------------------------------------------------------------------ scores

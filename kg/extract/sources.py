@@ -211,6 +211,7 @@ def find_sources(doc: Any, table: ActorTable, published: dt.date) -> list[Source
                     inner.outer = False
                     relayed.cites = inner
                 here.append(relayed)
+        merged: dict[int, Source] = {}
         for source in here:
             held = next(
                 (
@@ -231,4 +232,9 @@ def find_sources(doc: Any, table: ActorTable, published: dt.date) -> list[Source
                 held.platform = held.platform or source.platform
                 if held.platform:
                     held.type = "Post"
+                merged[id(source)] = held
+        # A source of this sentence may cite one that just merged into an earlier one.
+        for source in here:
+            if source.cites is not None and id(source.cites) in merged:
+                source.cites = merged[id(source.cites)]
     return found
