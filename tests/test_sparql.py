@@ -403,7 +403,8 @@ def test_the_cli_names_an_endpoint_it_cannot_reach():
 
 
 def test_the_cli_asks_an_embedded_store_without_an_endpoint():
-    runner = CliRunner()
+    # No store named: the bundled article (a NEO4J_URI in the environment would name Neo4j).
+    runner = CliRunner(env={"NEO4J_URI": None})
     result = runner.invoke(
         main, ["sparql", "query", "busiest_pairs", "-p", "top=1", "--format", "json"]
     )
@@ -443,7 +444,9 @@ def test_a_data_folder_of_other_files_is_refused(tmp_path):
 
 
 def _serve(*args):
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # No store named: the bundled article (a NEO4J_URI in the environment would name Neo4j).
+    env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
+    env["PYTHONUNBUFFERED"] = "1"
     return subprocess.Popen(
         [sys.executable, "-m", "kg", "sparql", "serve", *args],
         stdout=subprocess.PIPE,
