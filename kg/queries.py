@@ -320,11 +320,11 @@ def used_parameters(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _split_header(source: str) -> tuple[list[str], str]:
-    """The leading comment lines of a file, and the text after them."""
+def split_header(source: str, comment: str = "//") -> tuple[list[str], str]:
+    """The leading comment lines of a file (``//`` in Cypher, ``#`` in SPARQL), and the text after them."""
     lines = source.splitlines()
     i = 0
-    while i < len(lines) and (not lines[i].strip() or lines[i].lstrip().startswith("//")):
+    while i < len(lines) and (not lines[i].strip() or lines[i].lstrip().startswith(comment)):
         i += 1
     header = [line.strip() for line in lines[:i] if line.strip()]
     return header, "\n".join(lines[i:]).strip()
@@ -381,7 +381,7 @@ def _variants(path: Path) -> dict[str, str]:
     for engine in sorted(STORES):
         variant = path.with_name(f"{path.stem}.{engine}.cypher")
         if variant.is_file():
-            found[engine] = _split_header(_read(variant))[1]
+            found[engine] = split_header(_read(variant))[1]
     return found
 
 
@@ -411,7 +411,7 @@ def parse_query(
         QueryError: the header is malformed, or (strict) incomplete.
     """
     where = str(path) if path is not None else name
-    header, text = _split_header(source)
+    header, text = split_header(source)
     fields: dict[str, list[str]] = {}
     current: str | None = None
     for line in header:

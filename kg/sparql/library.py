@@ -49,7 +49,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
-from kg.queries import ParamDef, parse_param, parse_query, resolve_parameters
+from kg.queries import ParamDef, parse_param, parse_query, resolve_parameters, split_header
 from kg.resources import _locate
 from kg.stores.base import QueryResult
 
@@ -140,14 +140,6 @@ def used_variables(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _split_header(source: str) -> tuple[list[str], str]:
-    lines = source.splitlines()
-    i = 0
-    while i < len(lines) and (not lines[i].strip() or lines[i].lstrip().startswith("#")):
-        i += 1
-    return [line.strip() for line in lines[:i] if line.strip()], "\n".join(lines[i:]).strip()
-
-
 def parse_sparql(
     source: str, name: str, path: Path | None = None, strict: bool = False
 ) -> SparqlQuery:
@@ -161,7 +153,7 @@ def parse_sparql(
         QueryError: the header is malformed, or (strict) breaks the library's rules.
     """
     where = str(path) if path is not None else name
-    header, text = _split_header(source)
+    header, text = split_header(source, "#")
     # The header is the Cypher library's, with '#' for '//': kg.queries reads it.
     cypher_header = "\n".join("//" + line[1:] for line in header)
     head = parse_query(cypher_header, name, path)
