@@ -263,6 +263,21 @@ def _cell(value: Any) -> str:
     return str(value).replace("\n", " ")
 
 
+def _streaming_store(
+    db: Path | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+) -> contextlib.AbstractContextManager[Store]:
+    """The store the options name, opened read-only to be read chunk by chunk (``iter_graph``)."""
+    from kg.stores.ladybug import STREAM_BUFFER_POOL
+
+    return open_store_from_options(
+        db, uri, username, password, database, read_only=True, buffer_pool_size=STREAM_BUFFER_POOL
+    )
+
+
 def _graph_from(
     facts: Sequence[Path],
     db: Path | None,
@@ -660,19 +675,7 @@ def export(
         if facts or (db is None and not uri):
             chunks = _facts_chunks(facts)
         else:
-            from kg.stores.ladybug import STREAM_BUFFER_POOL
-
-            store = stack.enter_context(
-                open_store_from_options(
-                    db,
-                    uri,
-                    username,
-                    password,
-                    database,
-                    read_only=True,
-                    buffer_pool_size=STREAM_BUFFER_POOL,
-                )
-            )
+            store = stack.enter_context(_streaming_store(db, uri, username, password, database))
             chunks = store.iter_graph()
         if day is not None:
             from kg.export import merge_chunks
@@ -1163,13 +1166,19 @@ def sparql_serve(
     from kg.sparql.server import SparqlServer, is_loopback, load_folder, parse_bind
 
     host, port = parse_bind(bind)
-    graph = _graph_from(facts, db, uri, username, password, database)
     with contextlib.ExitStack() as stack:
         folder = data
         if folder is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-sparql-")))
             folder = folder / "store"
-        quads = load_folder(graph, folder)
+        if facts or (db is None and not uri):
+            from kg.facts import load_facts
+
+            quads = load_folder(load_facts(*facts), folder)
+        else:
+            # A store is streamed into the endpoint's, chunk by chunk: any size fits.
+            with _streaming_store(db, uri, username, password, database) as store:
+                quads = load_folder(store, folder)
         # A SIGTERM (a service manager, kill) stops the server as Ctrl-C does, never orphaning it.
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
         stack.callback(signal.signal, signal.SIGTERM, previous)

@@ -62,11 +62,15 @@ def _ladybug(folder, graph):
 
 
 class Corpus:
-    """One graph in a LadybugDB store and behind a running Oxigraph endpoint."""
+    """One graph in a LadybugDB store and behind a running Oxigraph endpoint.
 
-    def __init__(self, folder: Path, graph):
+    The endpoint is loaded from the graph in memory (``kg sparql serve FACTS``) or, ``streamed``,
+    from the LadybugDB store chunk by chunk (``kg sparql serve --db``).
+    """
+
+    def __init__(self, folder: Path, graph, streamed=False):
         self.cypher = _ladybug(folder, graph)
-        load_folder(graph, folder / "sparql")
+        load_folder(self.cypher if streamed else graph, folder / "sparql")
         self.server = SparqlServer(folder / "sparql", "127.0.0.1", 0).start()
         # The server is never bound to anything but loopback in tests.
         assert is_loopback(self.server.host)
@@ -76,8 +80,8 @@ class Corpus:
         self.cypher.close()
 
 
-def _corpus(tmp_path_factory, name, graph):
-    corpus = Corpus(tmp_path_factory.mktemp(name), graph)
+def _corpus(tmp_path_factory, name, graph, streamed=False):
+    corpus = Corpus(tmp_path_factory.mktemp(name), graph, streamed)
     yield corpus
     corpus.close()
 
@@ -89,7 +93,8 @@ def article(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def grown(tmp_path_factory):
-    yield from _corpus(tmp_path_factory, "grown", load_facts(sample_facts_path(), *FOLLOWUPS))
+    graph = load_facts(sample_facts_path(), *FOLLOWUPS)
+    yield from _corpus(tmp_path_factory, "grown", graph, streamed=True)
 
 
 DISPUTING_REPORT = """\
@@ -117,7 +122,8 @@ def disputed(tmp_path_factory):
         path = folder / f"{name}.facts.yaml"
         path.write_text(DISPUTING_REPORT.format(name=name, status=status), encoding="utf-8")
         paths.append(path)
-    yield from _corpus(tmp_path_factory, "disputed", load_facts(sample_facts_path(), *paths))
+    graph = load_facts(sample_facts_path(), *paths)
+    yield from _corpus(tmp_path_factory, "disputed", graph, streamed=True)
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +132,7 @@ def corpus(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("corpus-facts")
     graph = load_facts(*generate_corpus(600, seed=5, out_dir=folder))
-    yield from _corpus(tmp_path_factory, "corpus", graph)
+    yield from _corpus(tmp_path_factory, "corpus", graph, streamed=True)
 
 
 def _typed(rows):
@@ -433,6 +439,68 @@ def test_bind_addresses():
     assert not is_loopback("0.0.0.0")
 
 
+def _quads(store):
+    """A store's quads, those of the ontology's blank nodes (named anew at each load) counted."""
+    import pyoxigraph as ox
+
+    blank = ox.BlankNode
+    named = {
+        str(q)
+        for q in store
+        if not isinstance(q.subject, blank) and not isinstance(q.object, blank)
+    }
+    return named, len(store)
+
+
+def test_a_store_streamed_in_chunks_holds_the_same_dataset_as_the_graph(grown, tmp_path):
+    from kg.export.rdf import generate_nquads, stream_nquads
+    from kg.sparql.dataset import claimed_facts, load_store, load_store_from
+
+    claimed = claimed_facts(grown.cypher)
+    assert claimed  # the follow-ups' facts have claims: the case where the graphs differ most
+    whole = grown.cypher.read_graph()
+    expected = _quads(load_store(whole))
+    assert _quads(load_store_from(grown.cypher, tmp_path / "small", chunk_size=7)) == expected
+    # Links that come before the node they start from still find its document's graph.
+    chunks = list(grown.cypher.iter_graph(chunk_size=11))[::-1]
+    assert sorted("".join(stream_nquads(chunks, claimed)).splitlines()) == sorted(
+        "".join(generate_nquads(whole)).splitlines()
+    )
+
+
+def test_a_neo4j_store_streams_into_the_same_dataset(neo4j_store, tmp_path):
+    from kg.sparql.dataset import claimed_facts, load_store
+
+    graph = load_facts(sample_facts_path(), *FOLLOWUPS)
+    neo4j_store.load(graph)
+    assert claimed_facts(neo4j_store)
+    quads = load_folder(neo4j_store, tmp_path / "sparql")
+    expected = load_store(neo4j_store.read_graph())
+    assert quads == len(expected)
+    import pyoxigraph as ox
+
+    served = ox.Store.read_only(str(tmp_path / "sparql"))
+    assert _quads(served) == _quads(expected)
+
+
+def test_a_streamed_load_that_fails_leaves_no_store(tmp_path):
+    from kg.stores.ladybug import LadybugStore
+
+    with LadybugStore(tmp_path / "kg.lbug") as store:
+        store.load(load_facts(sample_facts_path(), *FOLLOWUPS))
+        store.query(
+            "MATCH (c:Claim) WHERE c.id = $id SET c.record = $record",
+            {"id": "claim/followup-2025-05-20/vladimir-putin", "record": "{"},
+        )
+    folder = tmp_path / "sparql"
+    with (
+        LadybugStore(tmp_path / "kg.lbug", read_only=True) as store,
+        pytest.raises(KGError, match="claim/followup-2025-05-20/vladimir-putin"),
+    ):
+        load_folder(store, folder)
+    assert not folder.exists()
+
+
 def test_a_data_folder_of_other_files_is_refused(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(KGError, match="holds files kg did not put there"):
@@ -489,6 +557,24 @@ def test_serve_prints_the_endpoint_answers_and_stops_cleanly_on_ctrl_c(tmp_path)
         again.send_signal(signal.SIGTERM)
         err = again.communicate(timeout=60)[1]
     assert again.returncode == 0, err
+
+
+def test_serve_streams_a_store_named_with_db(tmp_path):
+    from kg.sparql.dataset import load_store
+
+    graph = load_facts(sample_facts_path(), *FOLLOWUPS)
+    _ladybug(tmp_path, graph).close()
+    process = _serve("--db", str(tmp_path / "kg.lbug"), "--bind", "127.0.0.1:0", "--format", "json")
+    try:
+        note = json.loads(process.stdout.readline())
+        assert note["quads"] == len(load_store(graph))
+        statements = run_sparql(note["endpoint"], get_sparql_query("source_statements"))
+        sources = {row[0] for row in statements.rows}
+        assert sources >= {"article-2025-05-17", "followup-2025-05-20"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        err = process.communicate(timeout=60)[1]
+    assert process.returncode == 0, err
 
 
 def test_serve_refuses_a_port_in_use(article):

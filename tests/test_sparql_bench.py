@@ -38,9 +38,17 @@ def test_scripts_bench_only_sparql_times_every_twin_beside_cypher(tmp_path: Path
     )
     summary = json.loads(out.read_text(encoding="utf-8"))
     steps = {s["step"]: s for s in summary["steps"]}
-    assert set(steps) == {"load_ladybug", "queries_ladybug", "sparql_load", "queries_sparql"}
-    load = steps["sparql_load"]
+    assert set(steps) == {
+        "load_ladybug",
+        "queries_ladybug",
+        "sparql_load",
+        "sparql_baseline",
+        "queries_sparql",
+    }
+    load, raw = steps["sparql_load"], steps["sparql_baseline"]
     assert load["quads"] > 10_000 and load["seconds"] > 0
+    # The baseline: Oxigraph's own loader on the same N-Quads, written to a file beforehand.
+    assert raw["bytes"] > 100 * load["quads"] and raw["seconds"] > 0 and raw["write_seconds"] > 0
     names = {q.name for q in list_queries()}
     assert (
         set(steps["queries_sparql"]["queries"]) == names == set(steps["queries_ladybug"]["queries"])
@@ -50,7 +58,11 @@ def test_scripts_bench_only_sparql_times_every_twin_beside_cypher(tmp_path: Path
         # The same question with the same parameters: the same number of rows as in Cypher.
         assert query["rows"] == steps["queries_ladybug"]["queries"][name]["rows"], name
     table = done.stdout
-    assert "| 200 | load sparql endpoint (store share) |" in table
+    row = next(line for line in table.splitlines() if "| load sparql endpoint" in line)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[:2] == ["200", "load sparql endpoint (kg store streamed into Oxigraph)"]
+    assert cells[4] == f"oxigraph load of a ready file {raw['seconds']:.2f}s"
+    assert cells[5] == f"{load['seconds'] / raw['seconds']:.2f}x"
     assert "queries_sparql at 200 events" in table and "queries_ladybug at 200 events" in table
     assert table.strip() == render_table(summary).strip()
     assert "FAILED" not in table
@@ -62,6 +74,7 @@ def test_no_sparql_figure_after_a_failed_load(tmp_path: Path) -> None:
     sparql_part(steps, 200, str(tmp_path / "kg.lbug"), tmp_path, failed_load, 1, 10)
     assert [(s.name, s.result) for s in steps] == [
         ("sparql_load", {"failed": "load_ladybug failed"}),
+        ("sparql_baseline", {"failed": "load_ladybug failed"}),
         ("queries_sparql", {"failed": "the SPARQL load failed"}),
     ]
     summary = run_bench([], tmp_path / "cache", tmp_path / "work", only="sparql", neo4j=False)

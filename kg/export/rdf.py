@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -96,6 +96,7 @@ __all__ = [
     "mapping",
     "node_iri",
     "required_properties",
+    "stream_nquads",
     "to_rdflib",
     "wkt_point",
     "write_jsonld",
@@ -880,6 +881,98 @@ def _generated_datatype(published: str) -> URIRef | None:
     return date_datatype(published)
 
 
+class _Dataset:
+    """The N-Quads of one node or edge: its lines in the default graph and in its document's graph.
+
+    The default graph is the current view with its PROV-O; a document's named graph holds what
+    that document says (see the module). Where a node's or an edge's statement goes depends on
+    two things the caller knows: whether the node is a fact with claims (``claimed``: its claims
+    speak for each document), and, for an edge, the document of the node it starts from.
+    """
+
+    def __init__(self, ontology: Ontology | None) -> None:
+        m = mapping(ontology)
+        self.m = m
+        self.w = _Writer(m, turtle=False)
+        prov = m.prov
+        self.prov = prov
+        self.end = self.w.end
+        w = self.w
+        self.derived_from = w.iri(str(prov.derived_from))
+        self.generated_at = w.iri(str(prov.generated_at))
+        self.prov_classes = {
+            label: [w.iri(str(c)) for c in cs] for label, cs in prov.classes.items()
+        }
+        self.prov_rels = {t: [w.iri(str(p)) for p in ps] for t, ps in prov.relationships.items()}
+
+    def node_default(self, node: Node) -> str:
+        """The node in the default graph ("" for a claim, which lives in named graphs only)."""
+        if node.label == self.m.claim_label:
+            return ""
+        w, end = self.w, self.end
+        subject = w.node(node.id)
+        lines = [w.node_block(node)]
+        lines.extend(f"{subject} {w.a} {c}{end}" for c in self.prov_classes.get(node.label, ()))
+        props = node.properties
+        if node.label in self.prov.sources:
+            # A source comes from its own attribution chain (kg:cites), not from the document
+            # that mentions it: the article that quotes a post is derived from the post.
+            published = str(props.get(_PUBLISHED, ""))
+            datatype = _generated_datatype(published)
+            if datatype is not None:
+                lines.append(f"{subject} {self.generated_at} {w.typed(published, datatype)}{end}")
+        else:
+            for doc in _as_list(props.get(_DOCUMENTS) or props.get(_DOCUMENT) or ()):
+                if isinstance(doc, str) and doc != node.id:
+                    lines.append(f"{subject} {self.derived_from} {w.node(doc)}{end}")
+        return "".join(lines)
+
+    def edge_default(self, edge: Edge) -> str:
+        """The edge in the default graph ("" for a claim's link)."""
+        if edge.type == self.m.claim_type:
+            return ""
+        w = self.w
+        text = w.edge_lines(edge)
+        supers = self.prov_rels.get(edge.type)
+        if supers:
+            s, o = w.node(edge.source), w.node(edge.target)
+            text += "".join(f"{s} {p} {o}{self.end}" for p in supers)
+        return text
+
+    def said_by(self, node: Node, claimed: Container[str]) -> str | None:
+        """The document whose named graph holds ``node``, if any: its one describing document,
+        unless the node is a fact with claims (then its claims are said in its documents' graphs).
+        """
+        doc = node.properties.get(_DOCUMENT)
+        return doc if isinstance(doc, str) and node.id not in claimed else None
+
+    def node_named(self, node: Node, doc: str) -> str:
+        """What ``doc`` says of ``node``: a claim's record of its fact, or the node itself."""
+        w = self.w
+        w.end = f" {w.node(doc)} .\n"
+        try:
+            if node.label == self.m.claim_label:
+                return _claim_lines(w, node)
+            return w.node_block(node)
+        finally:
+            w.end = self.end
+
+    def edges_named(self, edges: Iterable[Edge], doc: str) -> str:
+        """The links a document's node starts, in that document's graph (derived ones stay out)."""
+        w = self.w
+        w.end = f" {w.node(doc)} .\n"
+        try:
+            derived = self.m.derived_types
+            return "".join(w.edge_lines(e) for e in edges if e.type not in derived)
+        finally:
+            w.end = self.end
+
+    def starts_links(self, node: Node) -> bool:
+        """Whether the named graph of ``node``'s document carries the links ``node`` starts
+        (a claim's links are its record's, not the claim node's own)."""
+        return node.label != self.m.claim_label
+
+
 def generate_nquads(graph: KGGraph, ontology: Ontology | None = None) -> Iterator[str]:
     """Yield the RDF dataset of ``graph`` as N-Quads: the default graph, then the named graphs.
 
@@ -915,65 +1008,82 @@ def generate_nquads(graph: KGGraph, ontology: Ontology | None = None) -> Iterato
     <id/p> <ontology#name> "P" <id/doc> .
     <id/p> <http://purl.org/dc/terms/source> <id/doc> <id/doc> .
     """
-    m = mapping(ontology)
-    w = _Writer(m, turtle=False)
-    prov = m.prov
-    claim_label, claim_type = m.claim_label, m.claim_type
-    a, end = w.a, w.end
-    derived_from, generated_at = w.iri(str(prov.derived_from)), w.iri(str(prov.generated_at))
-    prov_classes = {label: [w.iri(str(c)) for c in cs] for label, cs in prov.classes.items()}
-    prov_rels = {t: [w.iri(str(p)) for p in ps] for t, ps in prov.relationships.items()}
-
+    d = _Dataset(ontology)
     # The default graph: the current view, and where it comes from.
     for node in graph.nodes.values():
-        if node.label == claim_label:
-            continue
-        subject = w.node(node.id)
-        lines = [w.node_block(node)]
-        lines.extend(f"{subject} {a} {c}{end}" for c in prov_classes.get(node.label, ()))
-        props = node.properties
-        if node.label in prov.sources:
-            # A source comes from its own attribution chain (kg:cites), not from the document
-            # that mentions it: the article that quotes a post is derived from the post.
-            published = str(props.get(_PUBLISHED, ""))
-            datatype = _generated_datatype(published)
-            if datatype is not None:
-                lines.append(f"{subject} {generated_at} {w.typed(published, datatype)}{end}")
-        else:
-            for doc in _as_list(props.get(_DOCUMENTS) or props.get(_DOCUMENT) or ()):
-                if isinstance(doc, str) and doc != node.id:
-                    lines.append(f"{subject} {derived_from} {w.node(doc)}{end}")
-        yield "".join(lines)
+        yield d.node_default(node)
     for edge in graph.edges.values():
-        if edge.type == claim_type:
-            continue
-        text = w.edge_lines(edge)
-        supers = prov_rels.get(edge.type)
-        if supers:
-            s, o = w.node(edge.source), w.node(edge.target)
-            text += "".join(f"{s} {p} {o}{end}" for p in supers)
-        yield text
+        yield d.edge_default(edge)
 
-    # The named graphs: what each document says, as its claims record it or, for the facts only
-    # it describes, as the facts are.
-    claimed = {e.source for e in graph.edges.values() if e.type == claim_type}
+    # The named graphs, one document after the other: what each document says, as its claims
+    # record it or, for the facts only it describes, as the facts are.
+    claimed = {e.source for e in graph.edges.values() if e.type == d.m.claim_type}
     said: dict[str, list[Node]] = {}
     for node in graph.nodes.values():
-        doc = node.properties.get(_DOCUMENT)
-        if node.id not in claimed and isinstance(doc, str):
+        doc = d.said_by(node, claimed)
+        if doc is not None:
             said.setdefault(doc, []).append(node)
     links: dict[str, list[Edge]] = {}
     for edge in graph.edges.values():
-        if edge.type not in m.derived_types and edge.source not in claimed:
-            links.setdefault(edge.source, []).append(edge)
+        links.setdefault(edge.source, []).append(edge)
     for doc, nodes in said.items():
-        w.end = f" {w.node(doc)} .\n"
         for node in nodes:
-            if node.label == claim_label:
-                yield _claim_lines(w, node)
-            else:
-                yield w.node_block(node) + "".join(map(w.edge_lines, links.get(node.id, ())))
-    w.end = end
+            yield d.node_named(node, doc)
+            if d.starts_links(node):
+                yield d.edges_named(links.get(node.id, ()), doc)
+
+
+def stream_nquads(
+    chunks: Iterable[KGGraph], claimed: Container[str], ontology: Ontology | None = None
+) -> Iterator[str]:
+    """The quads of :func:`generate_nquads` from a stream of graphs, in the order they come.
+
+    Only one chunk is in memory at a time (a store's :meth:`~kg.stores.base.Store.iter_graph`),
+    plus the document of each node a document describes, so that its links, which may come in a
+    later chunk, go to that document's graph. ``claimed`` names the facts that have claims
+    (the sources of the claim links, :func:`kg.sparql.dataset.claimed_facts`): it must be known before their nodes come. The quads are the same
+    as :func:`generate_nquads`'s; only their order differs (N-Quads has none to keep).
+
+    >>> from kg.model import Edge, Graph, Node
+    >>> a, b = Graph(), Graph()
+    >>> a.add_node(Node("p", "Person", {"name": "P", "document": "doc"}))
+    >>> b.add_node(Node("q", "Person", {"name": "Q"}))
+    >>> b.add_edge(Edge.between("p", "MEMBER_OF", "q"))
+    >>> chunked = sorted("".join(stream_nquads([a, b], claimed=set())).splitlines())
+    >>> g = Graph()
+    >>> for n in [*a.nodes.values(), *b.nodes.values()]: g.add_node(n)
+    >>> for e in b.edges.values(): g.add_edge(e)
+    >>> chunked == sorted("".join(generate_nquads(g)).splitlines())
+    True
+    """
+    d = _Dataset(ontology)
+    document_of: dict[str, str] = {}  # node id -> the document whose graph holds its links
+    documents: dict[str, str] = {}  # one string per document, shared by its nodes
+    elsewhere: set[str] = set()  # nodes seen whose links stay out of the named graphs
+    waiting: dict[str, list[Edge]] = {}  # links that came before the node they start from
+    for chunk in chunks:
+        for node in chunk.nodes.values():
+            yield d.node_default(node)
+            doc = d.said_by(node, claimed)
+            if doc is None or not d.starts_links(node):
+                elsewhere.add(node.id)
+                waiting.pop(node.id, None)
+            if doc is None:
+                continue
+            yield d.node_named(node, doc)
+            if d.starts_links(node):
+                doc = documents.setdefault(doc, doc)
+                document_of[node.id] = doc
+                early = waiting.pop(node.id, None)
+                if early:
+                    yield d.edges_named(early, doc)
+        for edge in chunk.edges.values():
+            yield d.edge_default(edge)
+            doc = document_of.get(edge.source)
+            if doc is not None:
+                yield d.edges_named((edge,), doc)
+            elif edge.source not in elsewhere:
+                waiting.setdefault(edge.source, []).append(edge)
 
 
 def _claim_lines(w: _Writer, claim: Node) -> str:

@@ -16,18 +16,31 @@ of vocabulary beside it, so one endpoint answers questions about the data and it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.export.rdf import dataset_quads
+from kg.export.rdf import _batches, dataset_quads, mapping, stream_nquads
 from kg.model import Graph
 from kg.resources import ontology_dir
 
-__all__ = ["CAMEO_GRAPH", "ONTOLOGY_GRAPH", "load_store", "quads", "vocabulary_quads"]
+if TYPE_CHECKING:
+    from kg.stores.base import Store
+
+__all__ = [
+    "CAMEO_GRAPH",
+    "ONTOLOGY_GRAPH",
+    "claimed_facts",
+    "load_store",
+    "load_store_from",
+    "quads",
+    "vocabulary_quads",
+]
 
 ONTOLOGY_GRAPH = "https://w3id.org/kg-diplo/ontology"
 """The named graph of the ontology: the ontology's own IRI."""
@@ -81,3 +94,63 @@ def load_store(graph: Graph, path: Path | None = None) -> Any:
     except OSError as exc:
         raise KGError(f"{path}: cannot load the SPARQL store: {exc}") from None
     return store
+
+
+def claimed_facts(store: Store) -> set[str]:
+    """The facts of ``store`` that have claims (what its claim nodes are claims of)."""
+    m = mapping()
+    if not store.stats().get(m.claim_label):
+        return set()
+    rows = store.query(f"MATCH (c:`{m.claim_label}`) RETURN c.fact AS fact").rows
+    return {fact for (fact,) in rows if isinstance(fact, str)}
+
+
+def load_store_from(store: Store, path: Path, chunk_size: int = 100_000) -> Any:
+    """A pyoxigraph store on disk at ``path`` holding the dataset of a kg store, streamed.
+
+    The kg store is read chunk by chunk (:meth:`~kg.stores.base.Store.iter_graph`) and its
+    N-Quads (:func:`kg.export.rdf.stream_nquads`) go through a pipe straight into Oxigraph's bulk
+    loader, which parses them in Rust while this process writes the next ones: memory holds one
+    chunk and the loader's buffers, whatever the size. The folder must be new or empty; on any
+    error the caller removes it (:func:`kg.sparql.server.load_folder`), since a bulk load writes
+    as it goes.
+
+    Raises:
+        KGError: the kg store cannot be read, or the folder cannot be used as a store.
+    """
+    claimed = claimed_facts(store)
+    target = ox.Store(str(path))
+    _bulk_load(target, stream_nquads(store.iter_graph(chunk_size), claimed), path)
+    target.bulk_extend(vocabulary_quads())
+    target.flush()
+    return target
+
+
+def _bulk_load(target: Any, pieces: Iterable[str], path: Path) -> None:
+    """Feed N-Quads text to ``target``'s bulk loader through a pipe, written by a thread."""
+    read_end, write_end = os.pipe()
+    failed: list[BaseException] = []
+
+    def feed() -> None:
+        try:
+            with os.fdopen(write_end, "wb", buffering=1 << 20) as pipe:
+                for batch in _batches(pieces):
+                    pipe.write(batch)
+        except BrokenPipeError:
+            pass  # the loader stopped first: its own error says why
+        except BaseException as exc:  # raised again in the caller's thread
+            failed.append(exc)
+
+    feeder = threading.Thread(target=feed, name="kg-nquads", daemon=True)
+    feeder.start()
+    try:
+        target.bulk_load(path=f"/dev/fd/{read_end}", format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise KGError(f"Oxigraph refused the RDF kg wrote (a bug in kg): {exc}") from None
+    except OSError as exc:
+        raise KGError(f"{path}: cannot load the SPARQL store: {exc}") from None
+    finally:
+        os.close(read_end)  # a writer still blocked on a full pipe now fails and stops
+        feeder.join()
+    if failed:
+        raise failed[0]

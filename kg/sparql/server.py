@@ -30,10 +30,13 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
 from kg.model import Graph
+
+if TYPE_CHECKING:
+    from kg.stores.base import Store
 
 __all__ = [
     "DEFAULT_BIND",
@@ -126,16 +129,19 @@ def oxigraph_binary() -> str:
     return found
 
 
-def load_folder(graph: Graph, folder: Path) -> int:
-    """Fill a store folder with the dataset of ``graph``, replacing what kg put there before.
+def load_folder(source: Graph | Store, folder: Path) -> int:
+    """Fill a store folder with the dataset of a graph or a kg store, replacing what kg put there.
 
+    A graph is loaded from memory (:func:`kg.sparql.dataset.load_store`); a kg store is streamed
+    chunk by chunk (:func:`kg.sparql.dataset.load_store_from`), so its size does not matter.
     Returns the number of quads. A folder that holds anything kg did not put there is refused,
-    so a mistyped ``--data`` never empties a folder of someone else's files.
+    so a mistyped ``--data`` never empties a folder of someone else's files. A load that fails
+    leaves no folder behind: never half a store.
 
     Raises:
-        KGError: the folder holds other files, or cannot be written.
+        KGError: the folder holds other files, or cannot be written, or the load failed.
     """
-    from kg.sparql.dataset import load_store
+    from kg.sparql.dataset import load_store, load_store_from
 
     marker = folder / _STORE_MARKER
     if folder.exists():
@@ -152,8 +158,16 @@ def load_folder(graph: Graph, folder: Path) -> int:
         marker.write_text("A SPARQL store written by kg sparql serve; kg empties it on reload.\n")
     except OSError as exc:
         raise KGError(f"{folder}: cannot create the SPARQL store: {exc.strerror or exc}") from None
-    store = load_store(graph, folder)
-    count: int = len(store)
+    try:
+        if isinstance(source, Graph):
+            store = load_store(source, folder)
+        else:
+            store = load_store_from(source, folder)
+        count: int = len(store)
+    except BaseException:
+        store = None
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     del store  # the server opens the folder once pyoxigraph lets go of it
     return count
 
