@@ -351,6 +351,17 @@ def test_a_malformed_query_gets_the_protocol_error(article):
         run_sparql(article.server.url, adhoc_sparql("SELEC ?x {}"))
 
 
+def test_a_query_the_server_stops_midway_is_an_error_not_a_short_answer(tmp_path):
+    # Oxigraph stops a query at --timeout-s even after its answer has begun: the body then ends
+    # with its message in place of the rest of the results.
+    load_folder(load_facts(sample_facts_path()), tmp_path / "sparql")
+    with SparqlServer(tmp_path / "sparql", "127.0.0.1", 0, timeout_s=1) as server:
+        every_pair = adhoc_sparql("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")
+        with pytest.raises(QueryError, match="The SPARQL operation has been cancelled") as caught:
+            run_sparql(server.url, every_pair)
+    assert "\n" not in str(caught.value)
+
+
 def test_the_cli_asks_an_endpoint_in_every_format(article):
     runner = CliRunner()
     url = article.server.url

@@ -372,10 +372,21 @@ def ask_endpoint(
             f"the endpoint answered {kind}, not SPARQL results (a SELECT or ASK query?)"
         )
     try:
-        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        # The results are parsed as they are read: a server that stops a query once its answer
+        # has begun (Oxigraph at its --timeout-s) ends the body with its message instead.
+        return _result(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), lists)
     except (SyntaxError, ValueError) as exc:
-        raise QueryError(f"the endpoint's answer is not SPARQL results: {exc}") from None
-    return _result(solutions, lists)
+        raise QueryError(
+            f"the endpoint's answer broke off after {len(body):,} bytes: {_why(body, exc)}"
+        ) from None
+
+
+def _why(body: bytes, exc: Exception) -> str:
+    """Why an answer broke off: the words a server that gave up wrote after the last complete
+    result (Oxigraph: "The SPARQL operation has been cancelled"), else the parser's message."""
+    tail = body[-400:].decode("utf-8", "replace")
+    said = tail[tail.rfind("}") + 1 :].strip()
+    return said if said and len(said) < 200 else _first_line(str(exc))
 
 
 def _first_line(message: str) -> str:
