@@ -999,7 +999,10 @@ def _run_step(
     payload = json.loads(done.stdout.strip().splitlines()[-1])
     step = Step(size, name, payload["result"], payload["rss_mb"], wall)
     steps.append(step)
-    _say(f"{size:>9} {name}: {wall:.1f}s, peak {step.rss_mb:.0f} MB")
+    if "failed" in step.result:
+        _say(f"{size:>9} {name}: failed: {step.result['failed']}")
+    else:
+        _say(f"{size:>9} {name}: {wall:.1f}s, peak {step.rss_mb:.0f} MB")
     return step
 
 
@@ -1760,7 +1763,10 @@ def _child(name: str, context: str) -> int:
 
         STEPS.update(kg.bench.STEPS)
     ctx = json.loads(context)
-    result = STEPS[name](ctx)
+    try:
+        result = STEPS[name](ctx)
+    except KGError as exc:  # kg's own one-line error: the table says why the step failed
+        result = {"failed": str(exc)}
     payload = {"result": result, "rss_mb": _peak_mb()}
     # Each step also leaves its figures beside the store it measured, so a run stopped early
     # still has them.

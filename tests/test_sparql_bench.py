@@ -86,3 +86,19 @@ def test_no_sparql_figure_after_a_failed_load(tmp_path: Path) -> None:
     assert "sparql_load: FAILED (load_ladybug failed)" in table
     assert "queries_sparql: FAILED (the SPARQL load failed)" in table
     assert "load sparql endpoint" not in table
+
+
+def test_a_step_that_fails_with_a_kg_error_says_why(tmp_path: Path) -> None:
+    from kg.bench import _run_step
+
+    steps: list[Step] = []
+    ctx = {"db": str(tmp_path / "none.lbug"), "folder": str(tmp_path / "sparql")}
+    step = _run_step(
+        "sparql_query", {**ctx, "repeat": 1, "name": "calls", "timeout": 10}, 200, steps
+    )
+    assert steps == [step]
+    assert step.result == {"failed": f"no store at {tmp_path / 'none.lbug'}; run kg load first"}
+    summary = run_bench([], tmp_path / "cache", tmp_path / "work", only="sparql", neo4j=False)
+    summary["sizes"] = [200]
+    summary["steps"] = [{"size": 200, "step": step.name, "rss_mb": 0, "wall": 0, **step.result}]
+    assert f"sparql_query: FAILED (no store at {tmp_path / 'none.lbug'}" in render_table(summary)
