@@ -351,6 +351,9 @@ def test_a_malformed_query_gets_the_protocol_error(article):
         run_sparql(article.server.url, adhoc_sparql("SELEC ?x {}"))
 
 
+NONE_OF_EVERY_PAIR = 'SELECT ?a { ?a ?b ?c . ?d ?e ?f FILTER(CONCAT(STR(?a), STR(?f)) = "none") }'
+
+
 def test_a_query_the_server_stops_midway_is_an_error_not_a_short_answer(tmp_path):
     # Oxigraph stops a query at --timeout-s even after its answer has begun: the body then ends
     # with its message in place of the rest of the results.
@@ -359,6 +362,11 @@ def test_a_query_the_server_stops_midway_is_an_error_not_a_short_answer(tmp_path
         every_pair = adhoc_sparql("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")
         with pytest.raises(QueryError, match="The SPARQL operation has been cancelled") as caught:
             run_sparql(server.url, every_pair)
+        # Stopped before its first result: the answer is the results' header, then the words
+        # (or, stopped before its header, the protocol's error status).
+        stopped = r"(bytes|\(\d+\)): The SPARQL operation has been cancelled$"
+        with pytest.raises(QueryError, match=stopped):
+            run_sparql(server.url, adhoc_sparql(NONE_OF_EVERY_PAIR))
     assert "\n" not in str(caught.value)
 
 

@@ -385,7 +385,7 @@ def _why(body: bytes, exc: Exception) -> str:
     """Why an answer broke off: the words a server that gave up wrote after the last complete
     result (Oxigraph: "The SPARQL operation has been cancelled"), else the parser's message."""
     tail = body[-400:].decode("utf-8", "replace")
-    said = tail[tail.rfind("}") + 1 :].strip()
+    said = tail[max(tail.rfind("}"), tail.rfind("[")) + 1 :].strip()
     return said if said and len(said) < 200 else _first_line(str(exc))
 
 
