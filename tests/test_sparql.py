@@ -236,23 +236,43 @@ def test_conflicts_and_history_match_when_reports_of_one_day_disagree(disputed):
     assert _differences(disputed, cases) == []
 
 
-# The SPARQL shortest path walks breadth-first in every branch of its UNION (about 30 s per pair
-# on this corpus); one pair of each kind keeps the test short.
-def _short_corpus_cases(store):
-    cases, paths = [], 0
-    for name, params in corpus_cases(store):
-        if name == "shortest_path":
-            paths += 1
-            if paths not in (1, 2):
-                continue
-        cases.append((name, params))
-    return cases
-
-
 def test_every_query_matches_its_cypher_twin_on_a_generated_corpus(corpus):
-    cases = _short_corpus_cases(corpus.cypher)
+    cases = corpus_cases(corpus.cypher)
     assert {name for name, _ in cases} == set(PARAMETERS)
     assert _differences(corpus, cases) == []
+
+
+def test_shortest_chains_of_every_length_match_cypher(grown):
+    import itertools
+
+    actors = sorted(
+        row[0]
+        for label in ("Person", "Country", "Organisation")
+        for row in grown.cypher.query(f"MATCH (a:{label}) RETURN a.id").rows
+    )
+    by_length = {}  # up to three pairs of actors per length of their shortest chains
+    for a, b in itertools.permutations(actors, 2):
+        rows = run_query(grown.cypher, "shortest_path", {"from": a, "to": b}).rows
+        pairs = by_length.setdefault(rows[0][0] if rows else None, [])
+        if len(pairs) < 3:
+            pairs.append((a, b))
+    # The article and its follow-ups link actors by chains of every length the query allows,
+    # and some not at all (or only beyond 6 hops): every branch of the SPARQL query answers.
+    assert set(by_length) == {1, 2, 3, 4, 5, 6, None}
+    cases = [("shortest_path", {"from": a, "to": b}) for p in by_length.values() for a, b in p]
+    cases += [("shortest_path", {"from": actors[0], "to": actors[0]})]
+    cases += [("shortest_path", {"from": actors[0], "to": "nobody"})]
+    assert _differences(grown, cases) == []
+
+
+def test_the_shortest_path_query_is_the_one_kg_writes():
+    from kg.sparql.library import sparql_dir
+    from kg.sparql.shortest import shortest_path_text
+
+    committed = (sparql_dir() / "shortest_path.rq").read_text(encoding="utf-8")
+    assert committed == shortest_path_text(), (
+        "python -m kg.sparql.shortest > sparql/shortest_path.rq"
+    )
 
 
 # ------------------------------------------------------------------------------------ RDF only
