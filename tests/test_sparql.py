@@ -205,6 +205,12 @@ def test_parameters_go_in_as_rdf_terms_never_as_text():
     text = 'SELECT * { <http://x/$v> ?p "$v" } # $v\nLIMIT $n'
     assert bind_parameters(text, {"v": "no", "n": None}) == text
     assert used_variables(text) == ["n"]
+    # A node id goes in as the node's IRI, percent-encoded as the RDF export writes it.
+    text = bind_parameters("SELECT * { VALUES ?x { id:$v } }", {"v": hostile})
+    encoded = "x%22%20%7D%20%3B%20DROP%20ALL%20%3B%20SELECT%20%2A%20%7B%20%22"
+    assert text == f"SELECT * {{ VALUES ?x {{ <https://w3id.org/kg-diplo/id/{encoded}> }} }}"
+    with pytest.raises(QueryError, match="parameter v: a node id is text, not 3"):
+        bind_parameters("SELECT * { VALUES ?x { id:$v } }", {"v": 3})
 
 
 def test_a_hostile_parameter_is_one_value(article):

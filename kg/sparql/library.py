@@ -13,7 +13,9 @@ comments, then the query::
 Parameters are SPARQL variables written with ``$`` (``$status``). A value is put in as an RDF
 term (a literal, escaped by pyoxigraph), never as text; a null value leaves the variable unbound,
 so ``FILTER(!BOUND($status) || ?status = $status)`` is the twin of Cypher's
-``coalesce($status, ...)``. SPARQL has no list values: a column named under ``Lists`` is a
+``coalesce($status, ...)``. ``id:$actor`` is the node whose id the parameter holds, written as
+its IRI (``VALUES ?a { id:$actor }``, ``UNDEF`` for a null): Oxigraph then starts from that node,
+where a node computed by ``BIND(IRI(...))`` is joined only after every match around it is read. SPARQL has no list values: a column named under ``Lists`` is a
 ``GROUP_CONCAT`` whose items end with (or are joined by) U+001F (:data:`ITEM_SEPARATOR`); empty
 items are dropped, so ``GROUP_CONCAT(IF(?kind = "x", CONCAT(?name, "\\u001f"), ""); separator="")``
 collects the names of one kind of several in one pass (an unbound value would void the whole
@@ -49,6 +51,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
+from kg.export.rdf import node_iri
 from kg.queries import ParamDef, parse_param, parse_query, resolve_parameters, split_header
 from kg.resources import _locate
 from kg.stores.base import QueryResult
@@ -78,7 +81,7 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 # holds no space, which tells it from a "<" comparison.
 _TOKENS = re.compile(
     r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n]*|\$([A-Za-z_]\w*)",
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n]*|id:\$([A-Za-z_]\w*)|\$([A-Za-z_]\w*)",
     re.DOTALL,
 )
 _HEADER_LINE = re.compile(r"^#\s?(\w+):\s*(.*?)\s*$")
@@ -133,11 +136,11 @@ class SparqlQuery:
 def used_variables(text: str) -> list[str]:
     """The ``$parameters`` a SPARQL text uses, in order (strings, IRIs and comments skipped).
 
-    >>> used_variables('SELECT * { <http://x#$no> ?p "$no" . ?s ?p $id } # $no')
-    ['id']
+    >>> used_variables('SELECT * { <http://x#$no> ?p "$no" . ?s ?p $id . VALUES ?n { id:$n } }')
+    ['id', 'n']
     """
-    names = [m.group(1) for m in _TOKENS.finditer(text) if m.group(1)]
-    return list(dict.fromkeys(names))
+    names = [m.group(1) or m.group(2) for m in _TOKENS.finditer(text)]
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def parse_sparql(
@@ -260,15 +263,35 @@ def _term(name: str, value: Any) -> str:
     raise QueryError(f"parameter {name}: a SPARQL parameter is one value, not {value!r}")
 
 
+def _node(name: str, value: Any) -> str:
+    """The IRI of the node whose id a parameter holds (``UNDEF`` for a null: ``VALUES`` only)."""
+    if value is None:
+        return "UNDEF"
+    if not isinstance(value, str):
+        raise QueryError(f"parameter {name}: a node id is text, not {value!r}")
+    return f"<{node_iri(value)}>"
+
+
 def bind_parameters(text: str, values: Mapping[str, Any]) -> str:
     """Put each non-null parameter value in the text as an RDF term; a null leaves it unbound.
 
+    ``id:$name`` stands for the node whose id the parameter holds: its IRI, written in the text
+    so that the engine starts from that node (``VALUES ?x { id:$name }``; a null is ``UNDEF``).
+    Computed from the value (``BIND(IRI(CONCAT(STR(id:), ENCODE_FOR_URI($name))) AS ?x)``), the
+    same node is a value Oxigraph joins only after reading every match of the patterns around it.
+
     >>> bind_parameters('SELECT * { ?x ?p $n . FILTER(?x != "$n") }', {"n": 2})
     'SELECT * { ?x ?p 2 . FILTER(?x != "$n") }'
+    >>> bind_parameters("SELECT * { VALUES ?a { id:$a } }", {"a": "Lavrov"})
+    'SELECT * { VALUES ?a { <https://w3id.org/kg-diplo/id/Lavrov> } }'
+    >>> bind_parameters("SELECT * { VALUES ?a { id:$a } }", {"a": None})
+    'SELECT * { VALUES ?a { UNDEF } }'
     """
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
+        node, name = match.group(1), match.group(2)
+        if node is not None:
+            return _node(node, values.get(node))
         if name is None or values.get(name) is None:
             return match.group(0)
         return _term(name, values[name])

@@ -58,8 +58,8 @@ _HEADER = """\
 #   unknown or both are the same.
 """
 _INDENT = "        "
-_FIRST = "IRI(CONCAT(STR(id:), ENCODE_FOR_URI($from)))"
-_SECOND = "IRI(CONCAT(STR(id:), ENCODE_FOR_URI($to)))"
+_FIRST = "id:$from"
+_SECOND = "id:$to"
 _LABELS = re.compile(r"\(a:([A-Za-z|]+)")
 _TYPES = re.compile(r"\[:([A-Z_|]+)\*")
 
@@ -88,8 +88,8 @@ def _step() -> str:
 def _walk(start: str, steps: int, out: str, tag: str, step: str) -> list[str]:
     """The lines of a subquery whose one column ``out`` holds ``W(start, steps)``."""
     if steps == 0:
-        return [f"{{ SELECT {out} WHERE {{ BIND({start} AS {out}) }} }}"]
-    lines = [f"{{ SELECT ?{tag}0 WHERE {{ BIND({start} AS ?{tag}0) }} }}"]
+        return [f"{{ VALUES {out} {{ {start} }} }}"]
+    lines = [f"{{ VALUES ?{tag}0 {{ {start} }} }}"]
     for i in range(1, steps + 1):
         var = out if i == steps else f"?{tag}{i}"
         lines = [
@@ -109,7 +109,7 @@ def _branch(hops: int, step: str) -> list[str]:
     ]
     lines.append(f"BIND({hops} AS ?hops)")
     lines += _walk(_SECOND, hops, "?a", "s", step)
-    lines.append(f"FILTER(?a = {_FIRST})")
+    lines.append(f"VALUES ?a {{ {_FIRST} }}")
     for shorter in (hops - 1, hops - 2):
         if shorter >= 0:
             lines += ["MINUS", *_walk(_SECOND, shorter, "?a", "s", step)]
@@ -120,7 +120,7 @@ def _branch(hops: int, step: str) -> list[str]:
         )
         lines += _walk(_FIRST, i, f"?n{i}", "f", step)
         lines += _walk(_SECOND, hops - i, f"?n{i}", "t", step)
-    lines.append(f"BIND({_SECOND} AS ?b)")
+    lines.append(f"VALUES ?b {{ {_SECOND} }}")
     lines += [f"FILTER EXISTS {{ {x} {step} {y} }}" for x, y in itertools.pairwise(chain)]
     ids = ', " ", '.join(f"STRAFTER(STR({v}), STR(id:))" for v in chain)
     lines.append(f"BIND(CONCAT({ids}) AS ?path_key)")
@@ -156,8 +156,8 @@ def shortest_path_text(max_hops: int = MAX_HOPS) -> str:
         "  {",
         "    SELECT DISTINCT ?hops ?path_key ?ids ?names",
         "    WHERE {",
-        f"      BIND({_FIRST} AS ?first)",
-        f"      BIND({_SECOND} AS ?second)",
+        f"      VALUES ?first {{ {_FIRST} }}",
+        f"      VALUES ?second {{ {_SECOND} }}",
         "      FILTER(?first != ?second)",
         f"      VALUES ?first_class {{ {classes} }}",
         f"      VALUES ?second_class {{ {classes} }}",
