@@ -290,11 +290,14 @@ def test_the_cli_takes_the_dataset_formats_by_name(run, tmp_path, fmt):
     assert (tmp_path / "x.out").stat().st_size > 100_000
 
 
-def test_the_store_exports_the_same_dataset_as_the_facts(run, tmp_path, nquads):
+@pytest.mark.parametrize("suffix", ["nq", "trig"])
+def test_the_store_exports_the_same_dataset_as_the_facts(run, tmp_path, nquads, suffix):
+    # From a store, the dataset is streamed chunk by chunk (ClaimedChunks), never merged first.
     assert run("load", "--quiet", *_paths()).exit_code == 0
-    result = run("export", "--db", "kg.lbug", "-o", "store.nq")
+    result = run("export", "--db", "kg.lbug", "-o", f"store.{suffix}")
     assert result.exit_code == 0, result.output
-    from_store = Dataset().parse(tmp_path / "store.nq", format="nquads")
+    fmt = {"nq": "nquads", "trig": "trig"}[suffix]
+    from_store = Dataset().parse(tmp_path / f"store.{suffix}", format=fmt)
     from_facts = Dataset().parse(data=nquads, format="nquads")
     store_graphs, facts_graphs = _graphs(from_store), _graphs(from_facts)
     assert store_graphs.keys() == facts_graphs.keys()

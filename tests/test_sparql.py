@@ -498,8 +498,8 @@ def _quads(store):
 
 
 def test_a_store_streamed_in_chunks_holds_the_same_dataset_as_the_graph(grown, tmp_path):
-    from kg.export.rdf import generate_nquads, stream_nquads
-    from kg.sparql.dataset import claimed_facts, load_store, load_store_from
+    from kg.export.rdf import claimed_facts, generate_nquads, stream_nquads
+    from kg.sparql.dataset import load_store, load_store_from
 
     claimed = claimed_facts(grown.cypher)
     assert claimed  # the follow-ups' facts have claims: the case where the graphs differ most
@@ -514,7 +514,8 @@ def test_a_store_streamed_in_chunks_holds_the_same_dataset_as_the_graph(grown, t
 
 
 def test_a_neo4j_store_streams_into_the_same_dataset(neo4j_store, tmp_path):
-    from kg.sparql.dataset import claimed_facts, load_store
+    from kg.export.rdf import claimed_facts
+    from kg.sparql.dataset import load_store
 
     graph = load_facts(sample_facts_path(), *FOLLOWUPS)
     neo4j_store.load(graph)

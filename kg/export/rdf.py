@@ -81,9 +81,11 @@ __all__ = [
     "KG",
     "PROV",
     "REL",
+    "ClaimedChunks",
     "PropertyTerm",
     "ProvMapping",
     "RdfMapping",
+    "claimed_facts",
     "dataset_prefixes",
     "dataset_quads",
     "date_datatype",
@@ -1041,7 +1043,7 @@ def stream_nquads(
     Only one chunk is in memory at a time (a store's :meth:`~kg.stores.base.Store.iter_graph`),
     plus the document of each node a document describes, so that its links, which may come in a
     later chunk, go to that document's graph. ``claimed`` names the facts that have claims
-    (the sources of the claim links, :func:`kg.sparql.dataset.claimed_facts`): it must be known before their nodes come. The quads are the same
+    (:func:`claimed_facts`): it must be known before their nodes come. The quads are the same
     as :func:`generate_nquads`'s; only their order differs (N-Quads has none to keep).
 
     >>> from kg.model import Edge, Graph, Node
@@ -1086,6 +1088,46 @@ def stream_nquads(
                 waiting.setdefault(edge.source, []).append(edge)
 
 
+@dataclass(frozen=True)
+class ClaimedChunks:
+    """A stream of graphs that a dataset export (TriG, N-Quads) can write as it comes.
+
+    ``chunks`` give each node before the links that start from it, or soon after (a store's
+    :meth:`~kg.stores.base.Store.iter_graph`); ``claimed`` names the facts that have claims,
+    known beforehand (:func:`claimed_facts`), which is what lets :func:`stream_nquads` place each
+    statement without the whole graph.
+    """
+
+    chunks: Iterable[KGGraph]
+    claimed: frozenset[str]
+
+    def __iter__(self) -> Iterator[KGGraph]:
+        return iter(self.chunks)
+
+
+def claimed_facts(store: Any, ontology: Ontology | None = None) -> frozenset[str]:
+    """The facts of a store that have claims: what its claim nodes are claims of."""
+    label = mapping(ontology).claim_label
+    if not store.stats().get(label):
+        return frozenset()
+    rows = store.query(f"MATCH (c:`{label}`) RETURN c.fact AS fact").rows
+    return frozenset(fact for (fact,) in rows if isinstance(fact, str))
+
+
+def _dataset_quads_text(
+    graph: KGGraph | Iterable[KGGraph], ontology: Ontology | None
+) -> Iterator[str]:
+    """N-Quads of a graph, of a :class:`ClaimedChunks` stream, or of other chunks merged first."""
+    if isinstance(graph, ClaimedChunks):
+        return stream_nquads(graph.chunks, graph.claimed, ontology)
+    if not isinstance(graph, KGGraph):
+        merged = KGGraph()
+        for chunk in graph:
+            merged.update(chunk)
+        graph = merged
+    return generate_nquads(graph, ontology)
+
+
 def _claim_lines(w: _Writer, claim: Node) -> str:
     """The triples of a fact as one claim's record gives them, under the fact's own IRI."""
     fact, record = claim.properties.get(_FACT), claim.properties.get(_RECORD)
@@ -1122,7 +1164,9 @@ def _parsed(ox: Any, texts: Iterable[str], fmt: Any) -> Iterator[Any]:
             raise KGError(f"pyoxigraph refused the RDF kg wrote (a bug in kg): {exc}") from None
 
 
-def dataset_quads(graph: KGGraph, ontology: Ontology | None = None) -> Iterator[Any]:
+def dataset_quads(
+    graph: KGGraph | Iterable[KGGraph], ontology: Ontology | None = None
+) -> Iterator[Any]:
     """The quads of :func:`generate_nquads` as pyoxigraph ``Quad`` objects, one at a time.
 
     >>> import pyoxigraph
@@ -1133,7 +1177,7 @@ def dataset_quads(graph: KGGraph, ontology: Ontology | None = None) -> Iterator[
     1
     """
     ox = _oxigraph()
-    return _parsed(ox, generate_nquads(graph, ontology), ox.RdfFormat.N_QUADS)
+    return _parsed(ox, _dataset_quads_text(graph, ontology), ox.RdfFormat.N_QUADS)
 
 
 def dataset_prefixes(ontology: Ontology | None = None) -> dict[str, str]:
@@ -1154,16 +1198,25 @@ _TRIG_HEADER = (
 )
 
 
-def write_trig(graph: KGGraph, stream: BinaryIO, ontology: Ontology | None = None) -> None:
-    """Write the RDF dataset of ``graph`` (:func:`generate_nquads`) as TriG, with pyoxigraph."""
+def write_trig(
+    graph: KGGraph | Iterable[KGGraph], stream: BinaryIO, ontology: Ontology | None = None
+) -> None:
+    """Write the RDF dataset of ``graph`` (:func:`generate_nquads`) as TriG, with pyoxigraph.
+
+    A :class:`ClaimedChunks` stream is written as it comes, its named graphs in as many blocks
+    as it takes; other chunks are merged first.
+    """
     ox = _oxigraph()
     quads = dataset_quads(graph, ontology)
     stream.write(_TRIG_HEADER)
     ox.serialize(quads, stream, format=ox.RdfFormat.TRIG, prefixes=dataset_prefixes(ontology))
 
 
-def write_nquads(graph: KGGraph, stream: BinaryIO, ontology: Ontology | None = None) -> None:
-    """Write the RDF dataset of ``graph`` (:func:`generate_nquads`) as N-Quads, with pyoxigraph."""
+def write_nquads(
+    graph: KGGraph | Iterable[KGGraph], stream: BinaryIO, ontology: Ontology | None = None
+) -> None:
+    """Write the RDF dataset of ``graph`` (:func:`generate_nquads`) as N-Quads, with pyoxigraph
+    (a :class:`ClaimedChunks` stream as it comes, other chunks merged first)."""
     ox = _oxigraph()
     ox.serialize(dataset_quads(graph, ontology), stream, format=ox.RdfFormat.N_QUADS)
 

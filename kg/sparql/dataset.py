@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.export.rdf import _batches, dataset_quads, mapping, stream_nquads
+from kg.export.rdf import _batches, claimed_facts, dataset_quads, stream_nquads
 from kg.model import Graph
 from kg.resources import ontology_dir
 
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CAMEO_GRAPH",
     "ONTOLOGY_GRAPH",
-    "claimed_facts",
     "load_store",
     "load_store_from",
     "quads",
@@ -94,15 +93,6 @@ def load_store(graph: Graph, path: Path | None = None) -> Any:
     except OSError as exc:
         raise KGError(f"{path}: cannot load the SPARQL store: {exc}") from None
     return store
-
-
-def claimed_facts(store: Store) -> set[str]:
-    """The facts of ``store`` that have claims (what its claim nodes are claims of)."""
-    m = mapping()
-    if not store.stats().get(m.claim_label):
-        return set()
-    rows = store.query(f"MATCH (c:`{m.claim_label}`) RETURN c.fact AS fact").rows
-    return {fact for (fact,) in rows if isinstance(fact, str)}
 
 
 def load_store_from(store: Store, path: Path, chunk_size: int = 100_000) -> Any:
