@@ -313,6 +313,9 @@ def test_what_each_source_said_of_the_monday_call(grown):
         ("followup-2025-05-19-soir", "occurred", None, None),
         ("followup-2025-05-20", "occurred", None, None),
     ]
+    # One source: its rows alone, the same as in the whole list.
+    one = run_sparql(grown.server.url, "source_statements", {"source": "followup-2025-05-19-soir"})
+    assert one.rows and one.rows == [r for r in result.rows if r[0] == "followup-2025-05-19-soir"]
 
 
 def test_facts_linked_to_wikidata(article):
