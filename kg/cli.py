@@ -678,10 +678,10 @@ def export(
             store = stack.enter_context(_streaming_store(db, uri, username, password, database))
             chunks = store.iter_graph()
             if fmt in ("trig", "nquads") and day is None and view == "full":
-                from kg.export.rdf import ClaimedChunks, claimed_facts
+                from kg.export.rdf import ClaimedChunks
 
                 # A dataset is written as the store's chunks come, not merged in memory first.
-                chunks = ClaimedChunks(chunks, claimed_facts(store))
+                chunks = ClaimedChunks.of_store(store)
         if day is not None:
             from kg.export import merge_chunks
             from kg.grow import as_of_graph

@@ -1101,6 +1101,11 @@ class ClaimedChunks:
     chunks: Iterable[KGGraph]
     claimed: frozenset[str]
 
+    @classmethod
+    def of_store(cls, store: Any, chunk_size: int = 100_000) -> ClaimedChunks:
+        """Everything a store holds, chunk by chunk, with the facts of it that have claims."""
+        return cls(store.iter_graph(chunk_size), claimed_facts(store))
+
     def __iter__(self) -> Iterator[KGGraph]:
         return iter(self.chunks)
 
@@ -1121,10 +1126,9 @@ def _dataset_quads_text(
     if isinstance(graph, ClaimedChunks):
         return stream_nquads(graph.chunks, graph.claimed, ontology)
     if not isinstance(graph, KGGraph):
-        merged = KGGraph()
-        for chunk in graph:
-            merged.update(chunk)
-        graph = merged
+        from kg.export import merge_chunks
+
+        graph = merge_chunks(graph)
     return generate_nquads(graph, ontology)
 
 

@@ -45,16 +45,17 @@ def _baseline(ctx: dict[str, Any]) -> dict[str, Any]:
     """Oxigraph's own loader (``oxigraph load``) on the same quads, written to a file first."""
     import subprocess
 
-    from kg.export.rdf import ClaimedChunks, claimed_facts, write_nquads
+    from kg.export.rdf import ClaimedChunks, write_nquads
     from kg.sparql.server import oxigraph_binary
     from kg.stores.ladybug import STREAM_BUFFER_POOL, LadybugStore
 
     text = Path(ctx["folder"] + ".nq")
     started = time.perf_counter()
-    with LadybugStore(ctx["db"], read_only=True, buffer_pool_size=STREAM_BUFFER_POOL) as store:
-        chunks = ClaimedChunks(store.iter_graph(), claimed_facts(store))
-        with text.open("wb") as out:
-            write_nquads(chunks, out)  # kg export --db ... --format nquads
+    with (
+        LadybugStore(ctx["db"], read_only=True, buffer_pool_size=STREAM_BUFFER_POOL) as store,
+        text.open("wb") as out,
+    ):
+        write_nquads(ClaimedChunks.of_store(store), out)  # kg export --db ... --format nquads
     written = time.perf_counter() - started
     started = time.perf_counter()
     command = [oxigraph_binary(), "load", "--location", ctx["folder"] + ".raw", "--file", str(text)]

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.export.rdf import _batches, claimed_facts, dataset_quads, stream_nquads
+from kg.export.rdf import ClaimedChunks, _batches, dataset_quads, stream_nquads
 from kg.model import Graph
 from kg.resources import ontology_dir
 
@@ -108,9 +108,9 @@ def load_store_from(store: Store, path: Path, chunk_size: int = 100_000) -> Any:
     Raises:
         KGError: the kg store cannot be read, or the folder cannot be used as a store.
     """
-    claimed = claimed_facts(store)
+    chunks = ClaimedChunks.of_store(store, chunk_size)
     target = ox.Store(str(path))
-    _bulk_load(target, stream_nquads(store.iter_graph(chunk_size), claimed), path)
+    _bulk_load(target, stream_nquads(chunks, chunks.claimed), path)
     target.bulk_extend(vocabulary_quads())
     target.flush()
     return target

@@ -15,8 +15,8 @@ term (a literal, escaped by pyoxigraph), never as text; a null value leaves the 
 so ``FILTER(!BOUND($status) || ?status = $status)`` is the twin of Cypher's
 ``coalesce($status, ...)``. ``id:$actor`` is the node whose id the parameter holds, written as
 its IRI (``VALUES ?a { id:$actor }``, ``UNDEF`` for a null): Oxigraph then starts from that node,
-where a node computed by ``BIND(IRI(...))`` is joined only after every match around it is read. SPARQL has no list values: a column named under ``Lists`` is a
-``GROUP_CONCAT`` whose items end with (or are joined by) U+001F (:data:`ITEM_SEPARATOR`); empty
+where a node computed by ``BIND(IRI(...))`` is joined only after every match around it is read.
+SPARQL has no list values: a column named under ``Lists`` is a ``GROUP_CONCAT`` whose items end with (or are joined by) U+001F (:data:`ITEM_SEPARATOR`); empty
 items are dropped, so ``GROUP_CONCAT(IF(?kind = "x", CONCAT(?name, "\\u001f"), ""); separator="")``
 collects the names of one kind of several in one pass (an unbound value would void the whole
 aggregate). An item may carry its
